@@ -1,0 +1,3 @@
+from ipbes_kg.cli import main
+
+main()

@@ -1,0 +1,148 @@
+"""Running canned or ad-hoc SPARQL: in-process over the packaged graph, or on any endpoint.
+
+Parameters are bound as RDF terms, never pasted into query text: in-process through
+pyoxigraph's substitutions (SEP-0007), on an endpoint as a VALUES block at the top of the
+WHERE group, each value written as an escaped N-Triples term.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ipbes_kg import sparql_text
+from ipbes_kg.catalog import XSD, CannedQuery, Parameter
+from ipbes_kg.errors import UserError
+from ipbes_kg.namespaces import PREFIXES
+from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, literal
+
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def _bad(query: CannedQuery, message: str) -> UserError:
+    return UserError(f"{query.name}: {message}; parameters: {query.signature()}")
+
+
+def _term(query: CannedQuery, param: Parameter, value: str) -> Node:
+    if param.kind == "iri":
+        prefix, _, local = value.partition(":")
+        if prefix in PREFIXES and not local.startswith("//"):
+            value = PREFIXES[prefix] + local
+        if not _IRI.match(value):
+            raise _bad(query, f"'{param.name}' needs an IRI or a CURIE such as tsu:ilk, not {value!r}")
+        return URIRef(value)
+    if param.kind.startswith("lang:"):
+        return Literal(value, lang=param.kind[5:])
+    if param.kind == "string":
+        return Literal(value)
+    term = Literal(value, datatype=URIRef(param.kind), normalize=False)
+    if term.ill_typed:
+        kind = param.kind.removeprefix(XSD)
+        raise _bad(query, f"'{param.name}' needs a valid xsd:{kind}, not {value!r}")
+    return term
+
+
+def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Node]:
+    """Variable name → RDF term, from the user's NAME=VALUE pairs and the query's defaults."""
+    for name in given:
+        if query.parameter(name) is None:
+            raise _bad(query, f"unknown parameter '{name}'")
+    bindings: dict[str, Node] = {}
+    for param in query.parameters:
+        value = given.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise _bad(query, f"missing required parameter '{param.name}'")
+            continue
+        bindings[param.variable] = _term(query, param, value)
+    return bindings
+
+
+def check_read_only(query: CannedQuery) -> None:
+    if query.form in sparql_text.UPDATE_KEYWORDS:
+        raise UserError(f"{query.name}: {query.form} is an update; 'query' only runs SELECT, ASK, CONSTRUCT or DESCRIBE")
+    if not query.form:
+        raise UserError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
+
+
+# --- in-process engine -------------------------------------------------------------------
+
+
+def load_store(files: Iterable[Path]) -> ox.Store:
+    store = ox.Store()
+    for path in files:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise UserError(f"{path}: invalid Turtle: {exc}") from exc
+    return store
+
+
+def _to_ox(node: Node) -> ox.NamedNode | ox.Literal:
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    assert isinstance(node, Literal)
+    if node.language:
+        return ox.Literal(str(node), language=node.language)
+    if node.datatype:
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
+    return ox.Literal(str(node))
+
+
+def _from_ox(term: object) -> Node:
+    from rdflib import BNode
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    return literal(term.value, term.language, term.datatype.value)
+
+
+def _syntax_error(query: CannedQuery, exc: Exception) -> UserError:
+    return UserError(f"{query.path}: SPARQL syntax error: {exc}; fix the query")
+
+
+def run_embedded(query: CannedQuery, bindings: Mapping[str, Node], store: ox.Store) -> Result:
+    check_read_only(query)
+    substitutions = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
+    try:
+        answer = store.query(query.text, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise _syntax_error(query, exc) from exc
+    if isinstance(answer, ox.QueryBoolean):
+        return AskResult(bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [v.value for v in answer.variables]
+        rows = [
+            {name: _from_ox(value) for name in variables if (value := solution[name]) is not None}
+            for solution in answer
+        ]
+        return SelectResult(variables, rows)
+    from rdflib import Graph
+
+    graph = Graph()
+    for triple in answer:
+        graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
+    return GraphResult(graph)
+
+
+# --- remote endpoint ---------------------------------------------------------------------
+
+
+def with_values(query: CannedQuery, bindings: Mapping[str, Node]) -> str:
+    """The query text with a VALUES block binding ``bindings`` at the top of its WHERE group."""
+    if not bindings:
+        return query.text
+    try:
+        offset = sparql_text.where_body_offset(query.text)
+    except ValueError as exc:
+        raise _syntax_error(query, exc) from exc
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(node.n3() for node in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    return query.text[:offset] + block + query.text[offset:]

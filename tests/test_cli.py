@@ -1,0 +1,90 @@
+"""The command line: help, version, and the error contract (one line, documented exit code)."""
+
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ipbes_kg import catalog
+from ipbes_kg.cli import cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_line_error(code: int, out: str, err: str, expected_code: int, *needles: str) -> None:
+    assert code == expected_code
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def test_version_matches_package_metadata() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out.strip() == f"ipbes-kg, version {version('ipbes-kg')}"
+
+
+def test_help_lists_every_command() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("query", "queries", "fmt"):
+        assert f"  {command} " in out
+
+
+@pytest.mark.parametrize("command", ["query", "queries", "fmt"])
+def test_every_command_has_help(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "Usage: ipbes-kg" in out
+    assert len(out.splitlines()) > 4
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "ipbes_kg", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.strip().endswith(version("ipbes-kg"))
+
+
+def test_unknown_option_is_one_line() -> None:
+    assert_one_line_error(*run("query", "--bogus"), 2, "--bogus")
+
+
+def test_bad_choice_is_one_line() -> None:
+    assert_one_line_error(*run("query", "x", "--format", "xml"), 2, "xml")
+
+
+def test_bad_home_is_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(*run("--home", str(tmp_path), "queries"), 2, str(tmp_path), "--home")
+
+
+def test_malformed_turtle_names_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open ;\n', encoding="utf-8")
+    assert_one_line_error(*run("fmt", "--check", str(bad)), 2, f"{bad}:2:", "syntax")
+
+
+def test_internal_error_has_no_traceback_without_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catalog, "resolve", broken)
+    assert_one_line_error(*run("query", "anything"), 3, "internal error", "boom", "--debug")
+
+
+def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catalog, "resolve", broken)
+    result = CliRunner().invoke(cli, ["--debug", "query", "anything"])
+    assert isinstance(result.exception, RuntimeError)
