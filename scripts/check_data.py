@@ -3,6 +3,7 @@ and quotes that are not in the cited paragraphs' source text (whitespace-insensi
 
 usage: python scripts/check_data.py data/FILE.ttl [...]
 """
+
 import re
 import sys
 from pathlib import Path
@@ -21,17 +22,22 @@ for f in sys.argv[1:]:
     subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
     for s, p, o in g:
         if isinstance(s, BNode) or isinstance(o, BNode):
-            print(f"{f}: blank node in {s} {p} {o}"); bad += 1
+            bad += 1
+            print(f"{f}: blank node in {s} {p} {o}")
     for s in sorted(subjects):
         langs = [o.language for o in g.objects(s, RDFS.label) if isinstance(o, Literal)]
         if sorted(langs) != ["en", "zh"]:
-            print(f"{f}: {s} labels {langs} (need exactly one en and one zh)"); bad += 1
+            bad += 1
+            print(f"{f}: {s} labels {langs} (need exactly one en and one zh)")
         if not list(g.objects(s, PROV.wasDerivedFrom)):
-            print(f"{f}: {s} cites no paragraph"); bad += 1
+            bad += 1
+            print(f"{f}: {s} cites no paragraph")
         quotes = list(g.objects(s, IPBES.quote))
         if not quotes:
-            print(f"{f}: {s} has no ipbes:quote"); bad += 1
+            bad += 1
+            print(f"{f}: {s} has no ipbes:quote")
         for q in quotes:
             if re.sub(r"\s+", "", str(q)) not in src:
-                print(f"{f}: {s} quote not in source: {q}"); bad += 1
+                bad += 1
+            print(f"{f}: {s} quote not in source: {q}")
 print("OK" if not bad else f"{bad} problems")

@@ -71,7 +71,14 @@ class OxigraphServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [_oxigraph_binary(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"],
+            [
+                _oxigraph_binary(),
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -81,7 +88,9 @@ class OxigraphServer:
                 err = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise RuntimeError(f"oxigraph exited with {self.process.returncode}: {err}")
             try:
-                with urllib.request.urlopen(f"{self.query_url}?query=ASK%7B%7D", timeout=1) as answer:
+                with urllib.request.urlopen(
+                    f"{self.query_url}?query=ASK%7B%7D", timeout=1
+                ) as answer:
                     if answer.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

@@ -50,7 +50,9 @@ def test_every_command_has_help(command: str) -> None:
 
 
 def test_python_dash_m_runs_the_cli() -> None:
-    done = subprocess.run([sys.executable, "-m", "ipbes_kg", "--version"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipbes_kg", "--version"], capture_output=True, text=True
+    )
     assert done.returncode == 0
     assert done.stdout.strip().endswith(version("ipbes-kg"))
 

@@ -107,7 +107,9 @@ def read_query(path: Path, name: str | None = None) -> CannedQuery:
     try:
         header = _header(text)
     except yaml.YAMLError as exc:
-        raise UserError(f"{path}: the '#+' header is not valid YAML ({exc}); fix the header") from exc
+        raise UserError(
+            f"{path}: the '#+' header is not valid YAML ({exc}); fix the header"
+        ) from exc
     defaults = _defaults(header.get("defaults"))
     params = [p for v in sparql_text.variables(text) if (p := _parameter(v, defaults))]
     tags = header.get("tags") or []

@@ -37,7 +37,10 @@ class Cli(click.Group):
         except Exception as exc:
             if "--debug" in argv:
                 raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)", EXIT_INTERNAL)
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)",
+                EXIT_INTERNAL,
+            )
         sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -72,8 +75,15 @@ def cli(ctx: click.Context, home_path: Path | None, debug: bool) -> None:
 
 
 @cli.command("queries")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table for people, json for scripts.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts.",
+)
 @click.pass_context
 def queries_command(ctx: click.Context, fmt: str) -> None:
     """List the canned queries: name, summary and parameters."""
@@ -89,7 +99,13 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
                 "tags": q.tags,
                 "form": q.form,
                 "parameters": [
-                    {"name": p.name, "variable": p.variable, "type": p.kind, "required": p.required, "default": p.default}
+                    {
+                        "name": p.name,
+                        "variable": p.variable,
+                        "type": p.kind,
+                        "required": p.required,
+                        "default": p.default,
+                    }
                     for p in q.parameters
                 ],
             }
@@ -116,21 +132,54 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command("query")
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind a query parameter (repeatable). IRIs may be CURIEs such as tsu:ilk.")
-@click.option("--endpoint", "-e", metavar="URL",
-              help="Run on this SPARQL 1.1 query endpoint instead of in-process. "
-                   "Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
-              help="Seconds to wait for the endpoint.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl"]),
-              default="table", show_default=True,
-              help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.")
-@click.option("--lang", type=click.Choice(["en", "zh"]), help="Language of labels (sets the 'lang' parameter).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable). IRIs may be CURIEs such as tsu:ilk.",
+)
+@click.option(
+    "--endpoint",
+    "-e",
+    metavar="URL",
+    help="Run on this SPARQL 1.1 query endpoint instead of in-process. "
+    "Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the endpoint.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl"]),
+    default="table",
+    show_default=True,
+    help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Language of labels (sets the 'lang' parameter).",
+)
 @click.option("--width", type=click.IntRange(min=20), help="Table width (default: the terminal's).")
 @click.pass_context
-def query_command(ctx: click.Context, name: str, params: tuple[str, ...], endpoint: str | None,
-                  timeout: float, fmt: str, lang: str | None, width: int | None) -> None:
+def query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    timeout: float,
+    fmt: str,
+    lang: str | None,
+    width: int | None,
+) -> None:
     """Run the canned query NAME (see 'ipbes-kg queries') or a .rq FILE.
 
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
@@ -160,7 +209,9 @@ def query_command(ctx: click.Context, name: str, params: tuple[str, ...], endpoi
 
 @cli.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Only report files that are not formatted; exit 1 if any.")
+@click.option(
+    "--check", is_flag=True, help="Only report files that are not formatted; exit 1 if any."
+)
 @click.pass_context
 def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
     """Rewrite Turtle files in the canonical layout (rdflib longturtle, project prefixes).
@@ -170,8 +221,11 @@ def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> Non
     from ipbes_kg.fmt import format_files
     from ipbes_kg.graph import expand_paths
 
-    home = _home(ctx) if not paths else None
-    files = expand_paths(paths) if paths else [*home.vocabulary_files(), *home.shapes_files(), *home.data_files()]  # type: ignore[union-attr]
+    if paths:
+        files = expand_paths(paths)
+    else:
+        home = _home(ctx)
+        files = [*home.vocabulary_files(), *home.shapes_files(), *home.data_files()]
     results = format_files(files, check=check)
     changed = [r.path for r in results if r.changed]
     for path in changed:

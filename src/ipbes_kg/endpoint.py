@@ -53,7 +53,9 @@ def credentials(url: str) -> tuple[str, str] | None:
 def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UserError(f"{url!r} is not an http(s) URL; give the endpoint as http://host:port/path")
+        raise UserError(
+            f"{url!r} is not an http(s) URL; give the endpoint as http://host:port/path"
+        )
     if parts.username or parts.password:
         raise UserError(
             f"{public_url(url)}: do not put credentials in the URL; set {USER_ENV} and {PASSWORD_ENV} or use ~/.netrc"
@@ -65,27 +67,39 @@ def http_error(url: str, exc: BaseException) -> UserError:
     """Map a transport or HTTP failure to one actionable line."""
     where = public_url(url)
     if isinstance(exc, sw.Unauthorized) or getattr(exc, "code", None) in (401, 403):
-        return UserError(f"{where}: access refused (401/403); set {USER_ENV}/{PASSWORD_ENV} or ~/.netrc credentials")
+        return UserError(
+            f"{where}: access refused (401/403); set {USER_ENV}/{PASSWORD_ENV} or ~/.netrc credentials"
+        )
     if isinstance(exc, sw.EndPointNotFound) or getattr(exc, "code", None) == 404:
-        return UserError(f"{where}: not found (404); check the endpoint path (Oxigraph: /query, Fuseki: /<dataset>/sparql)")
+        return UserError(
+            f"{where}: not found (404); check the endpoint path (Oxigraph: /query, Fuseki: /<dataset>/sparql)"
+        )
     if isinstance(exc, sw.QueryBadFormed):
         detail = str(exc).split("Response:", 1)[-1].strip().splitlines()
-        return UserError(f"{where}: the server rejected the query (400): {detail[0] if detail else ''}")
+        return UserError(
+            f"{where}: the server rejected the query (400): {detail[0] if detail else ''}"
+        )
     if isinstance(exc, sw.EndPointInternalError) or (getattr(exc, "code", 0) or 0) >= 500:
         return UserError(f"{where}: server error; the server's log says why, try again later")
     if isinstance(exc, urllib.error.HTTPError):
         return UserError(f"{where}: HTTP {exc.code} {exc.reason}")
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, TimeoutError | socket.timeout) or isinstance(exc, TimeoutError):
-        return UserError(f"{where}: no answer before the timeout; raise --timeout or check the server")
+        return UserError(
+            f"{where}: no answer before the timeout; raise --timeout or check the server"
+        )
     if isinstance(reason, ConnectionRefusedError):
         return UserError(f"{where}: connection refused; is the server running on that port?")
     if isinstance(reason, socket.gaierror):
         return UserError(f"{where}: unknown host; check the host name")
-    return UserError(f"{where}: cannot reach the endpoint ({reason}); check the URL and the network")
+    return UserError(
+        f"{where}: cannot reach the endpoint ({reason}); check the URL and the network"
+    )
 
 
-def run_remote(query: CannedQuery, bindings: Mapping[str, Node], url: str, timeout: float) -> Result:
+def run_remote(
+    query: CannedQuery, bindings: Mapping[str, Node], url: str, timeout: float
+) -> Result:
     check_read_only(query)
     check_url(url)
     client = SPARQLWrapper(url)
@@ -111,11 +125,16 @@ def run_remote(query: CannedQuery, bindings: Mapping[str, Node], url: str, timeo
     try:
         doc = json.loads(body)
     except ValueError as exc:
-        raise UserError(f"{public_url(url)}: the answer is not SPARQL JSON results; is this a SPARQL endpoint?") from exc
+        raise UserError(
+            f"{public_url(url)}: the answer is not SPARQL JSON results; is this a SPARQL endpoint?"
+        ) from exc
     if "boolean" in doc:
         return AskResult(bool(doc["boolean"]))
     variables = list(doc["head"]["vars"])
-    rows = [{name: _term(value) for name, value in binding.items()} for binding in doc["results"]["bindings"]]
+    rows = [
+        {name: _term(value) for name, value in binding.items()}
+        for binding in doc["results"]["bindings"]
+    ]
     return SelectResult(variables, rows)
 
 

@@ -17,7 +17,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         if path.is_dir():
             files = sorted(path.glob("*.ttl"))
             if not files:
-                raise UserError(f"{path}: directory has no .ttl files; name Turtle files or a folder of them")
+                raise UserError(
+                    f"{path}: directory has no .ttl files; name Turtle files or a folder of them"
+                )
             found.extend(files)
         elif path.is_file():
             found.append(path)
@@ -30,12 +32,16 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror}); check the path and permissions") from exc
+        raise UserError(
+            f"{path}: cannot read ({exc.strerror}); check the path and permissions"
+        ) from exc
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from exc
+        raise UserError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        ) from exc
 
 
 def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:

@@ -66,4 +66,4 @@ def curie(iri: str) -> str:
             best = prefix
     if not best:
         return f"<{iri}>"
-    return f"{best}:{iri[len(PREFIXES[best]):]}"
+    return f"{best}:{iri[len(PREFIXES[best]) :]}"

@@ -32,7 +32,9 @@ def _term(query: CannedQuery, param: Parameter, value: str) -> Node:
         if prefix in PREFIXES and not local.startswith("//"):
             value = PREFIXES[prefix] + local
         if not _IRI.match(value):
-            raise _bad(query, f"'{param.name}' needs an IRI or a CURIE such as tsu:ilk, not {value!r}")
+            raise _bad(
+                query, f"'{param.name}' needs an IRI or a CURIE such as tsu:ilk, not {value!r}"
+            )
         return URIRef(value)
     if param.kind.startswith("lang:"):
         return Literal(value, lang=param.kind[5:])
@@ -63,7 +65,9 @@ def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Node]:
 
 def check_read_only(query: CannedQuery) -> None:
     if query.form in sparql_text.UPDATE_KEYWORDS:
-        raise UserError(f"{query.name}: {query.form} is an update; 'query' only runs SELECT, ASK, CONSTRUCT or DESCRIBE")
+        raise UserError(
+            f"{query.name}: {query.form} is an update; 'query' only runs SELECT, ASK, CONSTRUCT or DESCRIBE"
+        )
     if not query.form:
         raise UserError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
 
@@ -75,13 +79,15 @@ def load_store(files: Iterable[Path]) -> ox.Store:
     store = ox.Store()
     for path in files:
         try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri())
+            store.bulk_load(
+                path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()
+            )
         except SyntaxError as exc:
             raise UserError(f"{path}: invalid Turtle: {exc}") from exc
     return store
 
 
-def _to_ox(node: Node) -> ox.NamedNode | ox.Literal:
+def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
     assert isinstance(node, Literal)

@@ -136,10 +136,14 @@ def render(result: Result, fmt: str, width: int | None = None) -> str:
         limit = width or shutil.get_terminal_size((120, 24)).columns
         widths = [max([len(v), *(len(line[i]) for line in cells)]) for i, v in enumerate(variables)]
         widths = _fit(widths, limit)
+
         def line(values: list[str]) -> str:
-            return "  ".join(_cell(t, w).ljust(w) for t, w in zip(values, widths, strict=True)).rstrip()
-        out = [line(variables), line(["-" * w for w in widths])]
-        out += [line(c) for c in cells]
-        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-        return "\n".join(out) + "\n"
+            return "  ".join(
+                _cell(t, w).ljust(w) for t, w in zip(values, widths, strict=True)
+            ).rstrip()
+
+        table = [line(variables), line(["-" * w for w in widths])]
+        table += [line(c) for c in cells]
+        table.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        return "\n".join(table) + "\n"
     raise ValueError(f"a SELECT result prints as table, csv, tsv, json or md, not {fmt}")
