@@ -1,0 +1,34 @@
+"""ipbes-kg fmt: the canonical Turtle layout."""
+
+from pathlib import Path
+
+import click
+
+from ipbes_kg.commands import home_of
+
+
+@click.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--check", is_flag=True, help="Only report files that are not formatted; exit 1 if any."
+)
+@click.pass_context
+def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
+    """Rewrite Turtle files in the canonical layout (rdflib longturtle, project prefixes).
+
+    PATHS are files or folders; default: the vocabulary and data of the checkout (--home).
+    """
+    from ipbes_kg.fmt import format_files
+    from ipbes_kg.graph import expand_paths
+
+    if paths:
+        files = expand_paths(paths)
+    else:
+        home = home_of(ctx)
+        files = [*home.vocabulary_files(), *home.shapes_files(), *home.data_files()]
+    results = format_files(files, check=check)
+    changed = [r.path for r in results if r.changed]
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    if check and changed:
+        ctx.exit(1)

@@ -1,0 +1,141 @@
+"""ipbes-kg query / queries: canned or ad-hoc SPARQL, in-process or on an endpoint."""
+
+import json
+
+import click
+
+from ipbes_kg.commands import home_of
+from ipbes_kg.errors import UserError
+
+
+@click.command("queries")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts.",
+)
+@click.pass_context
+def queries_command(ctx: click.Context, fmt: str) -> None:
+    """List the canned queries: name, summary and parameters."""
+    from ipbes_kg.catalog import list_queries
+
+    items = list_queries(home_of(ctx).queries)
+    if fmt == "json":
+        doc = [
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "description": q.description,
+                "tags": q.tags,
+                "form": q.form,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "variable": p.variable,
+                        "type": p.kind,
+                        "required": p.required,
+                        "default": p.default,
+                    }
+                    for p in q.parameters
+                ],
+            }
+            for q in items
+        ]
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+        return
+    width = max((len(q.name) for q in items), default=0)
+    for q in items:
+        click.echo(f"{q.name.ljust(width)}  {q.summary}")
+        if q.parameters:
+            click.echo(f"{'':{width}}    parameters: {q.signature()}")
+
+
+def _pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UserError(f"--param {item!r}: write NAME=VALUE")
+        pairs[name.strip()] = value
+    return pairs
+
+
+@click.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a query parameter (repeatable). IRIs may be CURIEs such as tsu:ilk.",
+)
+@click.option(
+    "--endpoint",
+    "-e",
+    metavar="URL",
+    help="Run on this SPARQL 1.1 query endpoint instead of in-process. "
+    "Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the endpoint.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl"]),
+    default="table",
+    show_default=True,
+    help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Language of labels (sets the 'lang' parameter).",
+)
+@click.option("--width", type=click.IntRange(min=20), help="Table width (default: the terminal's).")
+@click.pass_context
+def query_command(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    endpoint: str | None,
+    timeout: float,
+    fmt: str,
+    lang: str | None,
+    width: int | None,
+) -> None:
+    """Run the canned query NAME (see 'ipbes-kg queries') or a .rq FILE.
+
+    Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
+    Without --endpoint the query runs in-process over the packaged graph.
+    """
+    from ipbes_kg import catalog, query
+    from ipbes_kg.results import render
+
+    home = home_of(ctx)
+    canned = catalog.resolve(name, home.queries)
+    given = _pairs(params)
+    if lang and canned.parameter("lang") is not None:
+        given.setdefault("lang", lang)
+    bindings = query.bind(canned, given)
+    if endpoint:
+        from ipbes_kg.endpoint import run_remote
+
+        result = run_remote(canned, bindings, endpoint, timeout)
+    else:
+        result = query.run_embedded(canned, bindings, query.load_store(home.graph_files()))
+    try:
+        text = render(result, fmt, width)
+    except ValueError as exc:
+        raise UserError(f"{canned.name}: {exc}") from exc
+    click.echo(text, nl=False)
