@@ -1,8 +1,9 @@
 """Running canned or ad-hoc SPARQL: in-process over the packaged graph, or on any endpoint.
 
-Parameters are bound as RDF terms, never pasted into query text: in-process through
-pyoxigraph's substitutions (SEP-0007), on an endpoint as a VALUES block at the top of the
-WHERE group, each value written as an escaped N-Triples term.
+Parameters are bound as RDF terms, never pasted into query text as raw strings: a VALUES block
+at the top of the WHERE group binds each one, written as an escaped N-Triples term. The same
+text runs in-process (pyoxigraph) and on any endpoint, so both give the same answers.
+(pyoxigraph's own substitutions need the variable projected, which BASIL parameters are not.)
 """
 
 import re
@@ -87,17 +88,6 @@ def load_store(files: Iterable[Path]) -> ox.Store:
     return store
 
 
-def _to_ox(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    assert isinstance(node, Literal)
-    if node.language:
-        return ox.Literal(str(node), language=node.language)
-    if node.datatype:
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-    return ox.Literal(str(node))
-
-
 def _from_ox(term: object) -> Node:
     from rdflib import BNode
 
@@ -115,9 +105,8 @@ def _syntax_error(query: CannedQuery, exc: Exception) -> UserError:
 
 def run_embedded(query: CannedQuery, bindings: Mapping[str, Node], store: ox.Store) -> Result:
     check_read_only(query)
-    substitutions = {ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
     try:
-        answer = store.query(query.text, substitutions=substitutions)
+        answer = store.query(with_values(query, bindings))
     except SyntaxError as exc:
         raise _syntax_error(query, exc) from exc
     if isinstance(answer, ox.QueryBoolean):
