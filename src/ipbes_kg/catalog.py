@@ -126,7 +126,7 @@ def read_query(path: Path, name: str | None = None) -> CannedQuery:
 
 
 def list_queries(folder: Path) -> list[CannedQuery]:
-    return [read_query(path) for path in sorted(folder.glob("*.rq"))]
+    return [read_query(path) for path in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
 
 
 def resolve(name_or_path: str, folder: Path) -> CannedQuery:

@@ -106,6 +106,9 @@ def run_remote(
     client.setMethod(POST)
     client.setTimeout(int(max(timeout, 1)))
     client.setQuery(with_values(query, bindings))
+    # SPARQLWrapper guesses the form with a regex that comments and IRIs can fool (and then
+    # sends the query as an update); we know the form from our own lexer.
+    client.queryType = query.form
     auth = credentials(url)
     if auth:
         client.setCredentials(*auth)
