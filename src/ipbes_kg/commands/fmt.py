@@ -16,7 +16,8 @@ from ipbes_kg.commands import home_of
 def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> None:
     """Rewrite Turtle files in the canonical layout (rdflib longturtle, project prefixes).
 
-    PATHS are files or folders; default: the vocabulary and data of the checkout (--home).
+    PATHS are files or folders; default: the data files of the checkout (--home). The
+    vocabulary and shapes are hand-laid source files and are not reformatted by default.
     """
     from ipbes_kg.fmt import format_files
     from ipbes_kg.graph import expand_paths
@@ -25,7 +26,7 @@ def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> Non
         files = expand_paths(paths)
     else:
         home = home_of(ctx)
-        files = [*home.vocabulary_files(), *home.shapes_files(), *home.data_files()]
+        files = home.data_files()
     results = format_files(files, check=check)
     changed = [r.path for r in results if r.changed]
     for path in changed:
