@@ -22,14 +22,19 @@ def main(paths: list[str]) -> int:
     graph = load_graph(paths)
     problems = [f"blank node in {t}" for t in graph if any(isinstance(x, BNode) for x in t)]
     for s in sorted({s for s in graph.subjects() if isinstance(s, URIRef)}):
-        tags = sorted(o.language or "-" for o in graph.objects(s, RDFS.label) if isinstance(o, Literal))
+        tags = sorted(
+            o.language or "-" for o in graph.objects(s, RDFS.label) if isinstance(o, Literal)
+        )
         if tags != ["en", "zh"]:
             problems.append(f"{s}: labels {tags} (need exactly one en and one zh)")
         if not list(graph.objects(s, PROV.wasDerivedFrom)):
             problems.append(f"{s}: cites no paragraph")
         if not list(graph.objects(s, QUOTE)):
             problems.append(f"{s}: has no ipbes:quote")
-    problems += [f"{p.subject} «{p.quote}»: {p.reason}" for p in check_quotes(graph, split_units(source), source)]
+    problems += [
+        f"{p.subject} «{p.quote}»: {p.reason}"
+        for p in check_quotes(graph, split_units(source), source)
+    ]
     print("\n".join(problems) or "OK")
     return 1 if problems else 0
 
