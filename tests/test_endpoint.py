@@ -1,0 +1,112 @@
+"""Endpoint failures a user meets, each one line with exit 2: served by small real HTTP servers
+on loopback that answer the way misconfigured or failing stores do."""
+
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner
+
+from ipbes_kg.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Answer(http.server.BaseHTTPRequestHandler):
+    status = 500
+    body = b"boom"
+    seen_auth: ClassVar[list[str | None]] = []
+
+    def do_POST(self) -> None:
+        self.seen_auth.append(self.headers.get("Authorization"))
+        self.send_response(self.status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def serve(status: int, body: bytes = b"boom") -> tuple[http.server.HTTPServer, str]:
+    handler = type("Handler", (Answer,), {"status": status, "body": body, "seen_auth": []})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/sparql"
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts connections and never answers: a hung store."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(5)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    finally:
+        sock.close()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["--home", str(ROOT), "query", "tsu-hosts", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_line(code: int, out: str, err: str, *needles: str) -> None:
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("error: "), err
+    for needle in needles:
+        assert needle in err
+
+
+@pytest.mark.parametrize(
+    ("status", "needle"),
+    [
+        (401, "401/403"),
+        (403, "401/403"),
+        (404, "404"),
+        (500, "server error"),
+        (503, "server error"),
+        (418, "HTTP 418"),
+    ],
+)
+def test_http_errors(status: int, needle: str) -> None:
+    server, url = serve(status)
+    try:
+        one_line(*run("--endpoint", url), url, needle)
+    finally:
+        server.shutdown()
+
+
+def test_timeout(silent_server: str) -> None:
+    one_line(*run("--endpoint", silent_server, "--timeout", "1"), "timeout")
+
+
+def test_not_sparql_results() -> None:
+    server, url = serve(200, b"<html>hello</html>")
+    try:
+        one_line(*run("--endpoint", url), "not SPARQL JSON results")
+    finally:
+        server.shutdown()
+
+
+def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    server, url = serve(401)
+    monkeypatch.setenv("IPBES_KG_USER", "alice")
+    monkeypatch.setenv("IPBES_KG_PASSWORD", "s3cret")
+    try:
+        code, out, err = run("--endpoint", url)
+        one_line(code, out, err, "401/403")
+        assert "s3cret" not in err
+        assert server.RequestHandlerClass.seen_auth == ["Basic YWxpY2U6czNjcmV0"]  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+
+
+def test_not_an_http_url() -> None:
+    one_line(*run("--endpoint", "ftp://example.org/sparql"), "not an http(s) URL")
