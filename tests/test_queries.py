@@ -140,7 +140,8 @@ def test_endpoint_gives_the_same_answer(
     )
     assert type(local) is type(remote)
     if isinstance(local, GraphResult):
-        assert isinstance(remote, GraphResult) and isomorphic(local.graph, remote.graph)
+        assert isinstance(remote, GraphResult)
+        assert {str(t) for t in local.triples} == {str(t) for t in remote.triples}  # no blank nodes
     elif isinstance(local, AskResult):
         assert local == remote
     else:

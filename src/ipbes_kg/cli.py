@@ -12,7 +12,6 @@ from typing import Any, NoReturn
 
 import click
 
-from ipbes_kg import __version__
 from ipbes_kg.errors import EXIT_INTERNAL, EXIT_USAGE, UserError
 from ipbes_kg.resources import HOME_ENV
 
@@ -49,7 +48,7 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @click.group("ipbes-kg", cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="ipbes-kg")
+@click.version_option(None, "--version", package_name="ipbes-kg", prog_name="ipbes-kg")
 @click.option(
     "--home",
     "home_path",

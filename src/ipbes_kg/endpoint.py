@@ -11,15 +11,14 @@ import urllib.error
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
-from rdflib import Graph, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sw
 
 from ipbes_kg.catalog import CannedQuery
 from ipbes_kg.errors import UserError
 from ipbes_kg.query import check_read_only, with_values
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, literal
+from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term, literal
 
 USER_ENV = "IPBES_KG_USER"
 PASSWORD_ENV = "IPBES_KG_PASSWORD"
@@ -98,7 +97,7 @@ def http_error(url: str, exc: BaseException) -> UserError:
 
 
 def run_remote(
-    query: CannedQuery, bindings: Mapping[str, Node], url: str, timeout: float
+    query: CannedQuery, bindings: Mapping[str, Term], url: str, timeout: float
 ) -> Result:
     check_read_only(query)
     check_url(url)
@@ -120,9 +119,11 @@ def run_remote(
     except (sw.SPARQLWrapperException, urllib.error.URLError, OSError) as exc:
         raise http_error(url, exc) from exc
     if graph_form:
-        graph = Graph()
-        graph.parse(data=body, format="turtle")
-        return GraphResult(graph)
+        try:
+            quads = ox.parse(body, format=ox.RdfFormat.TURTLE)
+            return GraphResult([q.triple for q in quads])
+        except SyntaxError as exc:
+            raise UserError(f"{public_url(url)}: the answer is not Turtle ({exc})") from exc
     import json
 
     try:
@@ -141,12 +142,10 @@ def run_remote(
     return SelectResult(variables, rows)
 
 
-def _term(value: Mapping[str, str]) -> Node:
-    from rdflib import BNode
-
+def _term(value: Mapping[str, str]) -> Term:
     kind = value["type"]
     if kind == "uri":
-        return URIRef(value["value"])
+        return ox.NamedNode(value["value"])
     if kind == "bnode":
-        return BNode(value["value"])
+        return ox.BlankNode(value["value"])
     return literal(value["value"], value.get("xml:lang"), value.get("datatype"))

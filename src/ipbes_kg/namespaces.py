@@ -1,6 +1,9 @@
 """The project's prefixes: one table used by the formatter, CURIE rendering and the docs."""
 
-from rdflib import Graph
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # rdflib is slow to import; the query path does not need it
+    from rdflib import Graph
 
 IPBES = "https://w3id.org/ipbes-kg/ontology#"
 ID = "https://w3id.org/ipbes-kg/id/"
@@ -51,7 +54,7 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def bind_prefixes(graph: Graph) -> Graph:
+def bind_prefixes(graph: "Graph") -> "Graph":
     """Bind the project's prefixes (and only those) so output is the same on every machine."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)

@@ -6,54 +6,58 @@ text runs in-process (pyoxigraph) and on any endpoint, so both give the same ans
 (pyoxigraph's own substitutions need the variable projected, which BASIL parameters are not.)
 """
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
 
 from ipbes_kg import sparql_text
 from ipbes_kg.catalog import XSD, CannedQuery, Parameter
 from ipbes_kg.errors import UserError
 from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, literal
-
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term
 
 
 def _bad(query: CannedQuery, message: str) -> UserError:
     return UserError(f"{query.name}: {message}; parameters: {query.signature()}")
 
 
-def _term(query: CannedQuery, param: Parameter, value: str) -> Node:
+def _ill_typed(value: str, datatype: str) -> bool:
+    from rdflib import Literal, URIRef  # only for typed parameters: keeps rdflib off the hot path
+
+    return bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
+
+
+def _term(query: CannedQuery, param: Parameter, value: str) -> Term:
     if param.kind == "iri":
         prefix, _, local = value.partition(":")
         if prefix in PREFIXES and not local.startswith("//"):
             value = PREFIXES[prefix] + local
-        if not _IRI.match(value):
+        try:
+            if ":" not in value:
+                raise ValueError("relative IRI")
+            return ox.NamedNode(value)
+        except ValueError:
             raise _bad(
                 query, f"'{param.name}' needs an IRI or a CURIE such as tsu:ilk, not {value!r}"
-            )
-        return URIRef(value)
+            ) from None
     if param.kind.startswith("lang:"):
-        return Literal(value, lang=param.kind[5:])
+        return ox.Literal(value, language=param.kind[5:])
     if param.kind == "string":
-        return Literal(value)
-    term = Literal(value, datatype=URIRef(param.kind), normalize=False)
-    if term.ill_typed:
-        kind = param.kind.removeprefix(XSD)
-        raise _bad(query, f"'{param.name}' needs a valid xsd:{kind}, not {value!r}")
-    return term
+        return ox.Literal(value)
+    if _ill_typed(value, param.kind):
+        raise _bad(
+            query, f"'{param.name}' needs a valid xsd:{param.kind.removeprefix(XSD)}, not {value!r}"
+        )
+    return ox.Literal(value, datatype=ox.NamedNode(param.kind))
 
 
-def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Node]:
+def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Term]:
     """Variable name → RDF term, from the user's NAME=VALUE pairs and the query's defaults."""
     for name in given:
         if query.parameter(name) is None:
             raise _bad(query, f"unknown parameter '{name}'")
-    bindings: dict[str, Node] = {}
+    bindings: dict[str, Term] = {}
     for param in query.parameters:
         value = given.get(param.name, param.default)
         if value is None:
@@ -73,6 +77,24 @@ def check_read_only(query: CannedQuery) -> None:
         raise UserError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
 
 
+def with_values(query: CannedQuery, bindings: Mapping[str, Term]) -> str:
+    """The query text with a VALUES block binding ``bindings`` at the top of its WHERE group."""
+    if not bindings:
+        return query.text
+    try:
+        offset = sparql_text.where_body_offset(query.text)
+    except ValueError as exc:
+        raise _syntax_error(query, exc) from exc
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
+    return query.text[:offset] + block + query.text[offset:]
+
+
+def _syntax_error(query: CannedQuery, exc: Exception) -> UserError:
+    return UserError(f"{query.path}: SPARQL syntax error: {exc}; fix the query")
+
+
 # --- in-process engine -------------------------------------------------------------------
 
 
@@ -88,22 +110,7 @@ def load_store(files: Iterable[Path]) -> ox.Store:
     return store
 
 
-def _from_ox(term: object) -> Node:
-    from rdflib import BNode
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    return literal(term.value, term.language, term.datatype.value)
-
-
-def _syntax_error(query: CannedQuery, exc: Exception) -> UserError:
-    return UserError(f"{query.path}: SPARQL syntax error: {exc}; fix the query")
-
-
-def run_embedded(query: CannedQuery, bindings: Mapping[str, Node], store: ox.Store) -> Result:
+def run_embedded(query: CannedQuery, bindings: Mapping[str, Term], store: ox.Store) -> Result:
     check_read_only(query)
     try:
         answer = store.query(with_values(query, bindings))
@@ -114,30 +121,8 @@ def run_embedded(query: CannedQuery, bindings: Mapping[str, Node], store: ox.Sto
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         rows = [
-            {name: _from_ox(value) for name in variables if (value := solution[name]) is not None}
+            {name: value for name in variables if (value := solution[name]) is not None}
             for solution in answer
         ]
         return SelectResult(variables, rows)
-    from rdflib import Graph
-
-    graph = Graph()
-    for triple in answer:
-        graph.add((_from_ox(triple.subject), _from_ox(triple.predicate), _from_ox(triple.object)))
-    return GraphResult(graph)
-
-
-# --- remote endpoint ---------------------------------------------------------------------
-
-
-def with_values(query: CannedQuery, bindings: Mapping[str, Node]) -> str:
-    """The query text with a VALUES block binding ``bindings`` at the top of its WHERE group."""
-    if not bindings:
-        return query.text
-    try:
-        offset = sparql_text.where_body_offset(query.text)
-    except ValueError as exc:
-        raise _syntax_error(query, exc) from exc
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(node.n3() for node in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return query.text[:offset] + block + query.text[offset:]
+    return GraphResult(list(answer))

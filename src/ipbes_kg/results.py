@@ -1,4 +1,9 @@
-"""Query results in one model, whatever engine produced them, and their output formats."""
+"""Query results in one model, whatever engine produced them, and their output formats.
+
+Terms are pyoxigraph terms (NamedNode, BlankNode, Literal): the in-process engine returns them
+and remote answers are converted to them, so every format is one code path for both engines.
+rdflib is imported only to print a CONSTRUCT result as deterministic Turtle.
+"""
 
 import csv
 import io
@@ -6,19 +11,20 @@ import json
 import shutil
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from ipbes_kg.namespaces import bind_prefixes, curie
+from ipbes_kg.namespaces import curie
 
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass
 class SelectResult:
     variables: list[str]
-    rows: list[dict[str, Node]]
+    rows: list[dict[str, Term]]
 
 
 @dataclass
@@ -28,59 +34,57 @@ class AskResult:
 
 @dataclass
 class GraphResult:
-    graph: Graph
+    triples: list[ox.Triple]
 
 
 Result = SelectResult | AskResult | GraphResult
 
 
-def literal(value: str, language: str | None = None, datatype: str | None = None) -> Literal:
-    """An rdflib literal that keeps the lexical form exactly as the engine returned it."""
+def literal(value: str, language: str | None = None, datatype: str | None = None) -> ox.Literal:
     if language:
-        return Literal(value, lang=language)
+        return ox.Literal(value, language=language)
     if datatype and datatype != XSD_STRING:
-        return Literal(value, datatype=URIRef(datatype), normalize=False)
-    return Literal(value)
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    return ox.Literal(value)
 
 
-def _json_term(node: Node) -> dict[str, str]:
-    if isinstance(node, URIRef):
-        return {"type": "uri", "value": str(node)}
-    if isinstance(node, BNode):
-        return {"type": "bnode", "value": str(node)}
-    assert isinstance(node, Literal)
-    term = {"type": "literal", "value": str(node)}
-    if node.language:
-        term["xml:lang"] = node.language
-    elif node.datatype:
-        term["datatype"] = str(node.datatype)
-    return term
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    doc = {"type": "literal", "value": term.value}
+    if term.language:
+        doc["xml:lang"] = term.language
+    elif term.datatype.value not in (XSD_STRING, RDF_LANGSTRING):
+        doc["datatype"] = term.datatype.value
+    return doc
 
 
-def _csv_value(node: Node | None) -> str:
-    if node is None:
+def _csv_value(term: Term | None) -> str:
+    if term is None:
         return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return str(node)
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
-def _tsv_value(node: Node | None) -> str:
-    if node is None:
+def _human(term: Term | None) -> str:
+    if term is None:
         return ""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return node.n3()
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return " ".join(term.value.split())
 
 
-def _human(node: Node | None) -> str:
-    if node is None:
-        return ""
-    if isinstance(node, URIRef):
-        return curie(str(node))
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    return " ".join(str(node).split())
+def _turtle(triples: list[ox.Triple]) -> str:
+    from rdflib import Graph
+
+    from ipbes_kg.namespaces import bind_prefixes
+
+    graph = bind_prefixes(Graph(bind_namespaces="none"))
+    graph.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
+    return graph.serialize(format="longturtle")
 
 
 def _fit(widths: list[int], limit: int) -> list[int]:
@@ -96,15 +100,26 @@ def _cell(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
+def _table(variables: list[str], cells: list[list[str]], width: int | None) -> str:
+    limit = width or shutil.get_terminal_size((120, 24)).columns
+    widths = _fit(
+        [max([len(v), *(len(row[i]) for row in cells)]) for i, v in enumerate(variables)], limit
+    )
+
+    def line(values: list[str]) -> str:
+        return "  ".join(_cell(t, w).ljust(w) for t, w in zip(values, widths, strict=True)).rstrip()
+
+    table = [line(variables), line(["-" * w for w in widths]), *(line(c) for c in cells)]
+    table.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    return "\n".join(table) + "\n"
+
+
 def render(result: Result, fmt: str, width: int | None = None) -> str:
     """Text for ``result`` in format ``fmt`` (one of FORMATS)."""
     if isinstance(result, GraphResult):
         if fmt not in ("ttl", "table"):
             raise ValueError(f"a CONSTRUCT or DESCRIBE result prints as ttl, not {fmt}")
-        graph = bind_prefixes(Graph(bind_namespaces="none"))
-        for triple in result.graph:
-            graph.add(triple)
-        return graph.serialize(format="longturtle")
+        return _turtle(result.triples)
     if isinstance(result, AskResult):
         if fmt == "json":
             return json.dumps({"head": {}, "boolean": result.value}, indent=2) + "\n"
@@ -124,26 +139,13 @@ def render(result: Result, fmt: str, width: int | None = None) -> str:
         return out.getvalue()
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join(_tsv_value(row.get(v)) for v in variables) for row in rows]
+        lines += ["\t".join(str(row[v]) if v in row else "" for v in variables) for row in rows]
         return "\n".join(lines) + "\n"
     cells = [[_human(row.get(v)) for v in variables] for row in rows]
     if fmt == "md":
-        escape = [[c.replace("|", "\\|") for c in line] for line in cells]
         lines = ["| " + " | ".join(variables) + " |", "|" + "---|" * len(variables)]
-        lines += ["| " + " | ".join(line) + " |" for line in escape]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
         return "\n".join(lines) + "\n"
     if fmt == "table":
-        limit = width or shutil.get_terminal_size((120, 24)).columns
-        widths = [max([len(v), *(len(line[i]) for line in cells)]) for i, v in enumerate(variables)]
-        widths = _fit(widths, limit)
-
-        def line(values: list[str]) -> str:
-            return "  ".join(
-                _cell(t, w).ljust(w) for t, w in zip(values, widths, strict=True)
-            ).rstrip()
-
-        table = [line(variables), line(["-" * w for w in widths])]
-        table += [line(c) for c in cells]
-        table.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-        return "\n".join(table) + "\n"
+        return _table(variables, cells, width)
     raise ValueError(f"a SELECT result prints as table, csv, tsv, json or md, not {fmt}")
