@@ -90,3 +90,14 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalog, "resolve", broken)
     result = CliRunner().invoke(cli, ["--debug", "query", "anything"])
     assert isinstance(result.exception, RuntimeError)
+
+
+def test_fmt_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path) -> None:
+    path = tmp_path / "messy.ttl"
+    path.write_text('@prefix ex: <http://example.org/> .\nex:b ex:p "2" .   ex:a ex:p "1" .\n', encoding="utf-8")
+    path.chmod(0o644)
+    assert run("fmt", "--check", str(path))[0] == 1
+    code, out, _ = run("fmt", str(path))
+    assert code == 0 and out == f"reformatted {path}\n"
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert run("fmt", "--check", str(path)) == (0, "", "")

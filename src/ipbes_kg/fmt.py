@@ -40,10 +40,12 @@ def format_files(paths: list[Path], check: bool = False) -> list[FormatResult]:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    mode = path.stat().st_mode & 0o777  # mkstemp creates 0600; keep the file's own mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
