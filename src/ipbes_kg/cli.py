@@ -67,13 +67,15 @@ def cli(ctx: click.Context, home_path: Path | None, debug: bool) -> None:
     ctx.ensure_object(dict)["home_path"] = home_path
 
 
-from ipbes_kg.commands import fmt, query, validate  # noqa: E402  (commands register on the group)
+from ipbes_kg.commands import build, fmt, load, query, validate  # noqa: E402  (commands register on the group)
 
 for command in (
     query.query_command,
     query.queries_command,
     fmt.fmt_command,
     validate.validate_command,
+    build.build_command,
+    load.load_command,
 ):
     cli.add_command(command)
 
