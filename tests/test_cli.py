@@ -37,11 +37,11 @@ def test_version_matches_package_metadata() -> None:
 def test_help_lists_every_command() -> None:
     code, out, _ = run("--help")
     assert code == 0
-    for command in ("query", "queries", "fmt"):
+    for command in ("query", "queries", "fmt", "validate", "build", "load"):
         assert f"  {command} " in out
 
 
-@pytest.mark.parametrize("command", ["query", "queries", "fmt"])
+@pytest.mark.parametrize("command", ["query", "queries", "fmt", "validate", "build", "load"])
 def test_every_command_has_help(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0
