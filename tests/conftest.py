@@ -134,3 +134,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run ``ipbes-kg ARGS`` through click's CliRunner: (exit code, stdout, stderr)."""
+    from click.testing import CliRunner
+
+    from ipbes_kg.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def assert_one_line_error(code: int, out: str, err: str, expected_code: int, *needles: str) -> None:
+    """The error contract: nothing on stdout, one 'error: …' line on stderr, no traceback."""
+    assert code == expected_code, err
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in err
+    for needle in needles:
+        assert needle in lines[0], lines[0]

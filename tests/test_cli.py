@@ -7,25 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import assert_one_line_error
+from conftest import run_cli as run
 
 from ipbes_kg import catalog
 from ipbes_kg.cli import cli
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_one_line_error(code: int, out: str, err: str, expected_code: int, *needles: str) -> None:
-    assert code == expected_code
-    assert out == ""
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err
-    for needle in needles:
-        assert needle in lines[0]
 
 
 def test_version_matches_package_metadata() -> None:
@@ -94,7 +80,9 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fmt_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path) -> None:
     path = tmp_path / "messy.ttl"
-    path.write_text('@prefix ex: <http://example.org/> .\nex:b ex:p "2" .   ex:a ex:p "1" .\n', encoding="utf-8")
+    path.write_text(
+        '@prefix ex: <http://example.org/> .\nex:b ex:p "2" .   ex:a ex:p "1" .\n', encoding="utf-8"
+    )
     path.chmod(0o644)
     assert run("fmt", "--check", str(path))[0] == 1
     code, out, _ = run("fmt", str(path))

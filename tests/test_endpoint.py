@@ -9,9 +9,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from click.testing import CliRunner
-
-from ipbes_kg.cli import cli
+from conftest import assert_one_line_error, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,15 +51,11 @@ def silent_server() -> Iterator[str]:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--home", str(ROOT), "query", "tsu-hosts", *args])
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli("--home", str(ROOT), "query", "tsu-hosts", *args)
 
 
 def one_line(code: int, out: str, err: str, *needles: str) -> None:
-    assert code == 2 and out == ""
-    assert len(err.splitlines()) == 1 and err.startswith("error: "), err
-    for needle in needles:
-        assert needle in err
+    assert_one_line_error(code, out, err, 2, *needles)
 
 
 @pytest.mark.parametrize(

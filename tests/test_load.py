@@ -11,31 +11,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import OxigraphServer
+from conftest import OxigraphServer, assert_one_line_error
+from conftest import run_cli as run
 
 from ipbes_kg import build, store
-from ipbes_kg.cli import cli
 from ipbes_kg.resources import Home
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = "https://example.org/test-load/graph"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_one_line_error(code: int, out: str, err: str, expected: int, *needles: str) -> None:
-    assert code == expected, err
-    assert out == ""
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 def count(server: OxigraphServer, graph: str | None) -> int:

@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
-from conftest import OxigraphServer
+from conftest import OxigraphServer, assert_one_line_error, run_cli
 from rdflib import Graph
-from rdflib.compare import isomorphic
 from rdflib.plugins.sparql import prepareQuery
 
 from ipbes_kg import catalog
-from ipbes_kg.cli import cli
 from ipbes_kg.endpoint import run_remote
 from ipbes_kg.query import bind, load_store, run_embedded
 from ipbes_kg.resources import Home
@@ -157,8 +154,7 @@ def test_endpoint_gives_the_same_answer(
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--home", str(ROOT), *args])
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli("--home", str(ROOT), *args)
 
 
 def test_queries_lists_names_and_summaries() -> None:
@@ -211,10 +207,7 @@ def test_injection_is_data_not_sparql(store: ox.Store) -> None:
 
 
 def assert_error(code: int, out: str, err: str, *needles: str) -> None:
-    assert code == 2 and out == ""
-    assert len(err.splitlines()) == 1 and err.startswith("error: ")
-    for needle in needles:
-        assert needle in err
+    assert_one_line_error(code, out, err, 2, *needles)
 
 
 def test_unknown_query_suggests_a_name() -> None:
