@@ -1,7 +1,6 @@
 """Canned queries: self-describing, portable, with golden answers that agree on every engine."""
 
 import re
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,6 +10,7 @@ from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
 from ipbes_kg import catalog
+from ipbes_kg import store as loader
 from ipbes_kg.endpoint import run_remote
 from ipbes_kg.query import bind, load_store, run_embedded
 from ipbes_kg.resources import Home
@@ -29,19 +29,14 @@ def store(home: Home) -> ox.Store:
 
 
 @pytest.fixture(scope="module")
-def loaded_server(oxigraph: OxigraphServer, home: Home) -> OxigraphServer:
-    """The real Oxigraph server holding the same graph in its default graph."""
-    data = load_store(home.graph_files()).dump(
-        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
-    )
-    request = urllib.request.Request(
-        f"{oxigraph.store_url}?default",
-        data=data,
-        method="PUT",
-        headers={"Content-Type": "application/n-triples"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        assert answer.status in (201, 204)
+def loaded_server(
+    oxigraph: OxigraphServer, home: Home, tmp_path_factory: pytest.TempPathFactory
+) -> OxigraphServer:
+    """The real Oxigraph server holding the packaged graph in its default graph, put there by
+    the project's own loader (so the golden answers are also checked after `ipbes-kg load`)."""
+    payload = loader.packaged_payload(home, tmp_path_factory.mktemp("payload"))
+    result = loader.load(payload, loader.resolve_target("oxigraph", oxigraph.url), None)
+    assert result.counted == payload.triples
     return oxigraph
 
 
