@@ -3,7 +3,9 @@
 JSON schema (stable): {"conforms": bool, "counts": {"violation": n, "warning": n, "info": n},
 "results": [{"severity", "focus", "focus_label", "path", "value", "message", "component",
 "shape", "file", "line"}]} — strings, with file/line null when the focus node is not a subject
-of any validated file.
+of any validated file. "conforms" is false when a result is at or above --fail-on; "line" is an
+integer; IRIs are CURIEs, values are written as in Turtle, "file" is relative to the working
+folder when inside it. docs/VALIDATION.md documents each field.
 """
 
 import json
@@ -22,6 +24,13 @@ def _where(result: Result) -> str:
     return f"{result.file}:{result.line}"
 
 
+def _property(value: str) -> str:
+    """Escape a GitHub workflow-command property value (file=…)."""
+    for char, code in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")):
+        value = value.replace(char, code)
+    return value
+
+
 def _summary(report: Report) -> str:
     counts = report.counts()
     if not report.results:
@@ -33,7 +42,7 @@ def _summary(report: Report) -> str:
 def _one_line(result: Result) -> str:
     focus = result.focus + (f" ({result.focus_label})" if result.focus_label else "")
     path = f" {result.path}" if result.path else ""
-    value = f" = {result.value}" if result.value else ""
+    value = f" = {result.value}" if result.value and result.value != result.focus else ""
     return f"{focus}{path}{value}: {result.message} [{result.component}]"
 
 
@@ -51,7 +60,7 @@ def render(report: Report, fmt: str, fail_on: str) -> str:
         level = {"violation": "error", "warning": "warning", "info": "notice"}
         lines = []
         for r in report.results:
-            where = f"file={r.file},line={r.line}" if r.file else ""
+            where = f"file={_property(r.file)},line={r.line}" if r.file else ""
             message = _one_line(r).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             lines.append(f"::{level[r.severity]} {where}::{message}".replace(" ::", "::"))
         return "\n".join([*lines, _summary(report)]) + "\n"

@@ -44,16 +44,24 @@ def validate_command(
     """Validate Turtle files against the SHACL shapes.
 
     PATHS are Turtle files or folders of them; default: the packaged vocabulary and data.
+    Given PATHS are validated together with the packaged vocabulary (its class hierarchy and
+    code lists are what the shapes refer to), unless they include those files themselves.
     Each result names the focus node, path, value, message, severity and the file:line where
     the focus node is written. Nothing is fetched from the network.
 
     Exit codes: 0 conforms, 1 results at or above --fail-on, 2 input error.
     """
+    from ipbes_kg.graph import expand_paths
     from ipbes_kg.report import render
     from ipbes_kg.validate import validate_files
 
     home = home_of(ctx)
-    data = list(paths) or [*home.vocabulary_files(), *home.data_files()]
+    if paths:
+        given = {p.resolve() for p in expand_paths(paths)}
+        vocabulary = [p for p in home.vocabulary_files() if p.resolve() not in given]
+        data = [*vocabulary, *paths]
+    else:
+        data = [*home.vocabulary_files(), *home.data_files()]
     report = validate_files(data, [*home.shapes_files(), *extra_shapes])
     click.echo(render(report, fmt, fail_on), nl=False)
     if report.at_or_above(fail_on):
