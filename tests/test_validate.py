@@ -10,6 +10,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import assert_one_line_error as one_line_error
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
@@ -223,14 +224,7 @@ LOCATION = {
 
 
 def assert_one_line_error(code: int, out: str, err: str, *needles: str) -> None:
-    assert code == 2
-    assert out == ""
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err
-    for needle in needles:
-        assert needle in lines[0]
+    one_line_error(code, out, err, 2, *needles)
 
 
 @pytest.mark.parametrize("kind", sorted(MALFORMED))
