@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the command ran and found problems (validation results 
 endpoint), 3 internal error (a bug; rerun with --debug for the traceback).
 """
 
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,9 +16,30 @@ import click
 from ipbes_kg.errors import EXIT_INTERNAL, EXIT_USAGE, UserError
 from ipbes_kg.resources import HOME_ENV
 
+# Command name -> (module, attribute). Modules are imported only when their command runs, so
+# `ipbes-kg query` does not pay for importing the loader, pySHACL or rdflib.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "query": ("ipbes_kg.commands.query", "query_command"),
+    "queries": ("ipbes_kg.commands.query", "queries_command"),
+    "validate": ("ipbes_kg.commands.validate", "validate_command"),
+    "fmt": ("ipbes_kg.commands.fmt", "fmt_command"),
+    "build": ("ipbes_kg.commands.build", "build_command"),
+    "load": ("ipbes_kg.commands.load", "load_command"),
+}
+
 
 class Cli(click.Group):
     """A click group that turns every failure into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
@@ -65,19 +87,6 @@ def cli(ctx: click.Context, home_path: Path | None, debug: bool) -> None:
     server. Exit codes: 0 ok, 1 problems found, 2 bad input, 3 internal error.
     """
     ctx.ensure_object(dict)["home_path"] = home_path
-
-
-from ipbes_kg.commands import build, fmt, load, query, validate  # noqa: E402  (commands register on the group)
-
-for command in (
-    query.query_command,
-    query.queries_command,
-    fmt.fmt_command,
-    validate.validate_command,
-    build.build_command,
-    load.load_command,
-):
-    cli.add_command(command)
 
 
 def main() -> NoReturn:
