@@ -8,12 +8,16 @@ integer; IRIs are CURIEs, values are written as in Turtle, "file" is relative to
 folder when inside it. docs/VALIDATION.md documents each field.
 """
 
+from __future__ import annotations
+
 import json
 from collections import defaultdict
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from ipbes_kg.validate import Report, Result
+if TYPE_CHECKING:  # importing validate pulls in pySHACL; the formats are needed without it
+    from ipbes_kg.validate import Report, Result
 
 FORMATS = ("text", "json", "turtle", "junit", "github")
 

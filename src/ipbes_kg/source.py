@@ -7,7 +7,6 @@ the ``para:`` IRIs: ``cover``, ``1`` … ``16``, ``10a``, ``heading-A``, ``fn3``
 """
 
 import re
-from pathlib import Path
 
 _PARAGRAPH = re.compile(r"^(\d{1,2})\. ")
 _SUBPARAGRAPH = re.compile(r"^\(([a-e])\) ")
@@ -68,7 +67,3 @@ def _unit_key(line: str, current: str) -> str:
     if line.startswith("a 表示"):
         return "table-note-a"
     return current
-
-
-def read_units(path: Path) -> dict[str, str]:
-    return split_units(path.read_text(encoding="utf-8"))

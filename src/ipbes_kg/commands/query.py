@@ -6,6 +6,7 @@ import click
 
 from ipbes_kg.commands import home_of
 from ipbes_kg.errors import UserError
+from ipbes_kg.results import FORMATS
 
 
 @click.command("queries")
@@ -92,7 +93,7 @@ def _pairs(values: tuple[str, ...]) -> dict[str, str]:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "md", "ttl"]),
+    type=click.Choice(FORMATS),
     default="table",
     show_default=True,
     help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",

@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from ipbes_kg.commands import home_of
+from ipbes_kg.report import FORMATS
 
 
 @click.command("validate")
@@ -20,7 +21,7 @@ from ipbes_kg.commands import home_of
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["text", "json", "turtle", "junit", "github"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="text for a terminal, json for scripts, turtle (the SHACL report), junit for CI "
