@@ -87,7 +87,3 @@ def cli(ctx: click.Context, home_path: Path | None, debug: bool) -> None:
     server. Exit codes: 0 ok, 1 problems found, 2 bad input, 3 internal error.
     """
     ctx.ensure_object(dict)["home_path"] = home_path
-
-
-def main() -> NoReturn:
-    cli.main()

@@ -1,7 +1,6 @@
 """The project's prefixes: one table used by the formatter, CURIE rendering and the docs."""
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
 if TYPE_CHECKING:  # rdflib is slow to import; the query path does not need it
     from rdflib import Graph
 

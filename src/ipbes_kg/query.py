@@ -6,16 +6,17 @@ text runs in-process (pyoxigraph) and on any endpoint, so both give the same ans
 (pyoxigraph's own substitutions need the variable projected, which BASIL parameters are not.)
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ipbes_kg import sparql_text
+from ipbes_kg import catalog, sparql_text
 from ipbes_kg.catalog import XSD, CannedQuery, Parameter
 from ipbes_kg.errors import UserError
 from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term
+from ipbes_kg.resources import Home
+from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term, render
 
 
 def _bad(query: CannedQuery, message: str) -> UserError:
@@ -126,3 +127,46 @@ def run_embedded(query: CannedQuery, bindings: Mapping[str, Term], store: ox.Sto
         ]
         return SelectResult(variables, rows)
     return GraphResult(list(answer))
+
+
+# --- the query command -------------------------------------------------------------------
+
+
+def parse_params(values: Iterable[str]) -> dict[str, str]:
+    """NAME=VALUE pairs as given on the command line."""
+    pairs: dict[str, str] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UserError(f"--param {item!r}: write NAME=VALUE")
+        pairs[name.strip()] = value
+    return pairs
+
+
+def answer(
+    home: Home,
+    name: str,
+    params: Sequence[str] = (),
+    fmt: str = "table",
+    lang: str | None = None,
+    width: int | None = None,
+    endpoint: str | None = None,
+    timeout: float = 30.0,
+) -> str:
+    """The text ``ipbes-kg query`` prints: canned query ``name`` (or a .rq path), run
+    in-process over ``home``'s graph or on ``endpoint``, rendered in format ``fmt``."""
+    canned = catalog.resolve(name, home.queries)
+    given = parse_params(params)
+    if lang and canned.parameter("lang") is not None:
+        given.setdefault("lang", lang)
+    bindings = bind(canned, given)
+    if endpoint:
+        from ipbes_kg.endpoint import run_remote
+
+        result = run_remote(canned, bindings, endpoint, timeout)
+    else:
+        result = run_embedded(canned, bindings, load_store(home.graph_files()))
+    try:
+        return render(result, fmt, width)
+    except ValueError as exc:
+        raise UserError(f"{canned.name}: {exc}") from exc

@@ -2,13 +2,10 @@
 
 Terms are pyoxigraph terms (NamedNode, BlankNode, Literal): the in-process engine returns them
 and remote answers are converted to them, so every format is one code path for both engines.
-rdflib is imported only to print a CONSTRUCT result as deterministic Turtle.
+rdflib is imported only to print a CONSTRUCT result as deterministic Turtle, and each
+format's module only when that format is asked for (a cold ``ipbes-kg query`` pays for little).
 """
 
-import csv
-import io
-import json
-import shutil
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -101,6 +98,8 @@ def _cell(text: str, width: int) -> str:
 
 
 def _table(variables: list[str], cells: list[list[str]], width: int | None) -> str:
+    import shutil
+
     limit = width or shutil.get_terminal_size((120, 24)).columns
     widths = _fit(
         [max([len(v), *(len(row[i]) for row in cells)]) for i, v in enumerate(variables)], limit
@@ -122,16 +121,23 @@ def render(result: Result, fmt: str, width: int | None = None) -> str:
         return _turtle(result.triples)
     if isinstance(result, AskResult):
         if fmt == "json":
+            import json
+
             return json.dumps({"head": {}, "boolean": result.value}, indent=2) + "\n"
         if fmt == "ttl":
             raise ValueError("an ASK result prints as table, csv, tsv, json or md, not ttl")
         return ("true" if result.value else "false") + "\n"
     variables, rows = result.variables, result.rows
     if fmt == "json":
+        import json
+
         bindings = [{v: _json_term(row[v]) for v in variables if v in row} for row in rows]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
+        import csv
+        import io
+
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(variables)

@@ -5,7 +5,6 @@ import json
 import click
 
 from ipbes_kg.commands import home_of
-from ipbes_kg.errors import UserError
 from ipbes_kg.results import FORMATS
 
 
@@ -53,16 +52,6 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
         click.echo(f"{q.name.ljust(width)}  {q.summary}")
         if q.parameters:
             click.echo(f"{'':{width}}    parameters: {q.signature()}")
-
-
-def _pairs(values: tuple[str, ...]) -> dict[str, str]:
-    pairs: dict[str, str] = {}
-    for item in values:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise UserError(f"--param {item!r}: write NAME=VALUE")
-        pairs[name.strip()] = value
-    return pairs
 
 
 @click.command("query")
@@ -120,23 +109,7 @@ def query_command(
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
     """
-    from ipbes_kg import catalog, query
-    from ipbes_kg.results import render
+    from ipbes_kg.query import answer
 
-    home = home_of(ctx)
-    canned = catalog.resolve(name, home.queries)
-    given = _pairs(params)
-    if lang and canned.parameter("lang") is not None:
-        given.setdefault("lang", lang)
-    bindings = query.bind(canned, given)
-    if endpoint:
-        from ipbes_kg.endpoint import run_remote
-
-        result = run_remote(canned, bindings, endpoint, timeout)
-    else:
-        result = query.run_embedded(canned, bindings, query.load_store(home.graph_files()))
-    try:
-        text = render(result, fmt, width)
-    except ValueError as exc:
-        raise UserError(f"{canned.name}: {exc}") from exc
+    text = answer(home_of(ctx), name, params, fmt, lang, width, endpoint, timeout)
     click.echo(text, nl=False)
