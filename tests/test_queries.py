@@ -12,12 +12,17 @@ from rdflib.plugins.sparql import prepareQuery
 from ipbes_kg import catalog
 from ipbes_kg import store as loader
 from ipbes_kg.endpoint import run_remote
+from ipbes_kg.namespaces import PREFIXES
 from ipbes_kg.query import bind, load_store, run_embedded
 from ipbes_kg.resources import Home
 from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, render
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests/expected"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_GYM = ox.NamedNode(XSD + "gYearMonth")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NAMES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
 # Values for required parameters (the others use their #+ defaults).
 PARAMS = {"contributions-by-donor": {"donor": "place:JP"}}
@@ -189,6 +194,46 @@ def test_construct_prints_turtle() -> None:
     code, out, _ = run("query", "entity-graph", "--param", "entity=tsu:ilk", "--format", "ttl")
     assert code == 0
     assert len(Graph().parse(data=out, format="turtle")) > 5
+
+
+AWKWARD = [
+    ox.Triple(
+        ox.NamedNode(PREFIXES["decision"] + "IPBES-6/1"),
+        RDFS_LABEL,
+        ox.Literal('a "quoted"\nline\\'),
+    ),
+    ox.Triple(ox.NamedNode(PREFIXES["para"] + "10a"), RDFS_LABEL, ox.Literal("段", language="zh")),
+    ox.Triple(
+        ox.NamedNode(PREFIXES["para"] + "10."), RDFS_LABEL, ox.Literal("2018-09", datatype=XSD_GYM)
+    ),
+    ox.Triple(ox.NamedNode(PREFIXES["ipbes"]), RDF_TYPE, ox.NamedNode("http://example.org/x#(y)")),
+    ox.Triple(ox.BlankNode("b0"), RDF_TYPE, ox.NamedNode(PREFIXES["ipbes"] + "Decision")),
+    ox.Triple(ox.BlankNode("b0"), RDF_TYPE, ox.NamedNode(PREFIXES["ipbes"] + "Deliverable")),
+    ox.Triple(
+        ox.BlankNode("b0"), RDFS_LABEL, ox.Literal("1", datatype=ox.NamedNode(XSD + "integer"))
+    ),
+]
+
+
+def _reparsed(text: str) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+
+
+def test_turtle_output_parses_back_to_the_same_triples(home: Home, store: ox.Store) -> None:
+    graphs = [
+        answer(n, home, store)
+        for n in NAMES
+        if catalog.resolve(n, home.queries).form == "CONSTRUCT"
+    ]
+    assert graphs
+    for result in graphs:
+        assert isinstance(result, GraphResult)
+        assert _reparsed(render(result, "ttl")) == set(result.triples)
+    text = render(GraphResult(AWKWARD), "ttl")
+    assert _reparsed(text) == set(AWKWARD)
+    assert text == render(GraphResult(list(reversed(AWKWARD))), "ttl")  # order-independent
+    prefixes = [line.split()[1] for line in text.splitlines() if line.startswith("PREFIX ")]
+    assert prefixes == ["ipbes:", "para:", "rdfs:", "xsd:"]  # only those used, sorted
 
 
 def test_injection_is_data_not_sparql(store: ox.Store) -> None:

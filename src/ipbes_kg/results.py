@@ -2,15 +2,18 @@
 
 Terms are pyoxigraph terms (NamedNode, BlankNode, Literal): the in-process engine returns them
 and remote answers are converted to them, so every format is one code path for both engines.
-rdflib is imported only to print a CONSTRUCT result as deterministic Turtle, and each
-format's module only when that format is asked for (a cold ``ipbes-kg query`` pays for little).
+CONSTRUCT results print as Turtle in the layout of the data files (rdflib's longturtle: one
+block per subject, sorted, only the prefixes used), written here because rdflib costs a cold
+query ~0.3 s and pyoxigraph's writer lists prefixes in no fixed order. Each format's module is
+imported only when that format is asked for (a cold ``ipbes-kg query`` pays for little).
 """
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ipbes_kg.namespaces import curie
+from ipbes_kg.namespaces import PREFIXES, curie
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")
@@ -74,14 +77,59 @@ def _human(term: Term | None) -> str:
     return " ".join(term.value.split())
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+# A Turtle local name that needs no escaping (a subset of PN_LOCAL); others are written <iri>.
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+def _iri(iri: str, used: set[str]) -> str:
+    written = curie(iri)
+    prefix, _, local = written.partition(":")
+    if written.startswith("<") or (local and not _LOCAL.fullmatch(local)):
+        return f"<{iri}>"
+    used.add(prefix)
+    return written
+
+
+def _turtle_term(term: Term | ox.Triple, used: set[str]) -> str:
+    if isinstance(term, ox.NamedNode):
+        return _iri(term.value, used)
+    if isinstance(term, ox.Literal):
+        text = str(ox.Literal(term.value))  # quoted with N-Triples escapes, valid in Turtle
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype.value != XSD_STRING:
+            return f"{text}^^{_iri(term.datatype.value, used)}"
+        return text
+    return str(term)  # blank node (_:id) or an RDF 1.2 triple term
+
+
 def _turtle(triples: list[ox.Triple]) -> str:
-    from rdflib import Graph
-
-    from ipbes_kg.namespaces import bind_prefixes
-
-    graph = bind_prefixes(Graph(bind_namespaces="none"))
-    graph.parse(data="".join(f"{t} .\n" for t in triples), format="nt")
-    return graph.serialize(format="longturtle")
+    """Deterministic Turtle: subjects, predicates (rdf:type first) and objects sorted."""
+    used: set[str] = set()
+    graph: dict[str, dict[str, set[str]]] = {}
+    for triple in triples:
+        predicate = (
+            " a" if triple.predicate.value == RDF_TYPE else _iri(triple.predicate.value, used)
+        )
+        objects = graph.setdefault(_turtle_term(triple.subject, used), {}).setdefault(
+            predicate, set()
+        )
+        objects.add(_turtle_term(triple.object, used))
+    blocks = []
+    for subject, predicates in sorted(graph.items()):
+        lines = [subject]
+        for predicate, objects in sorted(predicates.items()):
+            if len(objects) == 1:
+                lines.append(f"    {predicate.strip()} {next(iter(objects))} ;")
+            else:
+                lines.append(f"    {predicate.strip()}")
+                lines.append(" ,\n".join(f"        {o}" for o in sorted(objects)) + " ;")
+        blocks.append("\n".join(lines) + "\n.\n")
+    if not blocks:
+        return ""
+    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in sorted(used))
+    return head + "\n" + "\n".join(blocks)
 
 
 def _fit(widths: list[int], limit: int) -> list[int]:
