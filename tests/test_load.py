@@ -15,6 +15,7 @@ from conftest import OxigraphServer, assert_one_line_error
 from conftest import run_cli as run
 
 from ipbes_kg import build, store
+from ipbes_kg.errors import UserError
 from ipbes_kg.resources import Home
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -503,3 +504,14 @@ def test_store_paths() -> None:
     assert store.resolve_target("virtuoso", base) == store.Target(
         "virtuoso", f"{base}/sparql-graph-crud", f"{base}/sparql", f"{base}/sparql"
     )
+
+
+def test_tls_context_is_made_only_for_https(tmp_path: Path) -> None:
+    """Reading CA certificates costs ~50 ms: a load over http must not pay for it, and a
+    --cacert that cannot be read is reported when an https URL needs it."""
+    bad = tmp_path / "ca.pem"
+    bad.write_text("not a certificate", encoding="utf-8")
+    client = store.Client(store.Http(cacert=bad), "oxigraph")
+    assert client._opener_for("http://127.0.0.1:1/store") is not None
+    with pytest.raises(UserError, match=r"--cacert .*ca\.pem: cannot read the certificates"):
+        client._opener_for("https://127.0.0.1:1/store")

@@ -387,10 +387,20 @@ class Client:
     def __init__(self, http: Http, store: str) -> None:
         self.http = http
         self.store = store
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPSHandler(context=http.context())
-        )
+        self._opener: urllib.request.OpenerDirector | None = None
+        self._tls = False
         self.challenge: str | None = None  # the server's Digest challenge, once seen
+
+    def _opener_for(self, url: str) -> urllib.request.OpenerDirector:
+        """The opener; its TLS context (--cacert, --insecure) only once an https URL needs it:
+        reading the CA certificates takes ~50 ms, a third of a small load over http."""
+        if self._opener is None or (url.startswith("https:") and not self._tls):
+            self._tls = url.startswith("https:")
+            handlers = (
+                [urllib.request.HTTPSHandler(context=self.http.context())] if self._tls else []
+            )
+            self._opener = urllib.request.build_opener(*handlers)
+        return self._opener
 
     def prime(self, url: str) -> None:
         """Ask (HEAD) whether ``url`` wants Digest auth, before streaming a body to it."""
@@ -452,7 +462,7 @@ class Client:
         if size is not None:
             all_headers["Content-Length"] = str(size)
         request = urllib.request.Request(url, data=data, headers=all_headers, method=method)
-        with self.opener.open(request, timeout=self.http.timeout) as answer:
+        with self._opener_for(url).open(request, timeout=self.http.timeout) as answer:
             payload: bytes = answer.read()
             return payload
 
