@@ -6,30 +6,36 @@ click CLI; for everything else it steps aside.
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from ipbes_kg import launch, results
 
+ROOT = Path(__file__).resolve().parents[1]
+
 PLAIN = {
-    "name only": (["query", "tsu-hosts"], ("tsu-hosts", "table", [], None)),
-    "format": (["query", "tsu-hosts", "-f", "tsv"], ("tsu-hosts", "tsv", [], None)),
+    "name only": (["query", "tsu-hosts"], (None, "tsu-hosts", "table", [], None)),
+    "format": (["query", "tsu-hosts", "-f", "tsv"], (None, "tsu-hosts", "tsv", [], None)),
     "long options": (
         ["query", "decision", "--format", "json", "--param", "decision=decision:IPBES-6/1"],
-        ("decision", "json", ["decision=decision:IPBES-6/1"], None),
+        (None, "decision", "json", ["decision=decision:IPBES-6/1"], None),
     ),
-    "last format wins": (["query", "q", "-f", "csv", "-f", "md"], ("q", "md", [], None)),
+    "last format wins": (["query", "q", "-f", "csv", "-f", "md"], (None, "q", "md", [], None)),
     "lang and params": (
         ["query", "q", "--lang", "zh", "-p", "a=1", "-p", "b=x=y"],
-        ("q", "table", ["a=1", "b=x=y"], "zh"),
+        (None, "q", "table", ["a=1", "b=x=y"], "zh"),
     ),
-    "a .rq path": (["query", "my/query.rq"], ("my/query.rq", "table", [], None)),
+    "home": (["--home", "h", "query", "q", "-f", "tsv"], ("h", "q", "tsv", [], None)),
+    "a .rq path": (["query", "my/query.rq"], (None, "my/query.rq", "table", [], None)),
 }
 
 NOT_PLAIN = {
     "no command": [],
     "other command": ["validate"],
-    "group option first": ["--home", ".", "query", "tsu-hosts"],
+    "other group option first": ["--debug", "query", "tsu-hosts"],
+    "home after the command": ["query", "tsu-hosts", "--home", "."],
+    "home without a folder": ["--home", "--debug", "query", "tsu-hosts"],
     "no name": ["query"],
     "option before the name": ["query", "-f", "tsv", "tsu-hosts"],
     "help": ["query", "tsu-hosts", "--help"],
@@ -89,6 +95,8 @@ SAME = {
     "ask": ["query", "tsu-in-country", "-f", "csv"],
     "construct": ["query", "entity-graph", "-f", "ttl", "-p", "entity=tsu:ilk"],
     "unknown query": ["query", "tsu-hostz", "-f", "tsv"],
+    "home that is not one": ["--home", "/", "query", "tsu-hosts"],
+    "a checkout as home": ["--home", str(ROOT), "query", "tsu-hosts", "-f", "md"],
     "unknown parameter": ["query", "tsu-hosts", "-p", "nope=1"],
     "bad parameter": ["query", "tsu-hosts", "-p", "novalue"],
     "bad IRI": ["query", "entity-graph", "-p", "entity=not an iri"],

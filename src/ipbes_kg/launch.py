@@ -1,6 +1,6 @@
 """The ``ipbes-kg`` console script.
 
-The plain form ``ipbes-kg query NAME [-f FORMAT] [-p NAME=VALUE]… [--lang en|zh]`` runs here
+The plain form ``ipbes-kg [--home DIR] query NAME [-f FORMAT] [-p NAME=VALUE]… [--lang en|zh]`` runs here
 without importing click: importing click costs about 60 ms, more than loading the graph and
 answering the query together (benchmarks/RESULTS.md), and shell loops run this form most.
 It makes the same library call as the click command (``ipbes_kg.query.answer``). Everything
@@ -22,8 +22,13 @@ FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")  # = ipbes_kg.results.FOR
 LANGS = ("en", "zh")
 
 
-def plain_query(argv: Sequence[str]) -> tuple[str, str, list[str], str | None] | None:
-    """(name, format, NAME=VALUE params, lang) if argv is the plain form; None sends it to click."""
+def plain_query(
+    argv: Sequence[str],
+) -> tuple[str | None, str, str, list[str], str | None] | None:
+    """(home, name, format, NAME=VALUE params, lang) if argv is the plain form, else None."""
+    home = None
+    if len(argv) >= 2 and argv[0] == "--home" and not argv[1].startswith("-"):
+        home, argv = argv[1], argv[2:]
     if len(argv) < 2 or argv[0] != "query" or argv[1].startswith("-"):
         return None
     name, fmt, params, lang = argv[1], "table", [], None
@@ -40,7 +45,7 @@ def plain_query(argv: Sequence[str]) -> tuple[str, str, list[str], str | None] |
             lang = value
         else:
             return None
-    return name, fmt, params, lang
+    return home, name, fmt, params, lang
 
 
 def _write(text: str) -> NoReturn:
@@ -61,8 +66,8 @@ def main() -> NoReturn:
         from ipbes_kg.resources import find_home
 
         try:
-            name, fmt, params, lang = plan
-            text = answer(find_home(), name, params, fmt, lang)
+            home, name, fmt, params, lang = plan
+            text = answer(find_home(home), name, params, fmt, lang)
         except Exception:  # click runs it again and reports the error its way
             pass
         else:
