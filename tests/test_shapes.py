@@ -23,7 +23,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from ipbes_kg.graph import load_graph
 from ipbes_kg.resources import Home
-from ipbes_kg.validate import SHAPES, Result, validate_files
+from ipbes_kg.validate import ENGINES, SHAPES, Result, validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Home(ROOT)
@@ -36,22 +36,33 @@ Key = tuple[str, str, str, str]
 Run = list[tuple[str, str, str, str, str]]  # the four keys and the shape
 
 
-def _run(name: str | None) -> Run:
+def _results(name: str | None, engine: str = ENGINES[0]) -> list[Result]:
     """Results of the vocabulary (and a fixture) against the packaged shapes."""
     files = [*HOME.vocabulary_files()] + ([FIXTURES / f"{name}.ttl"] if name else [])
-    report = validate_files(files, HOME.shapes_files())
-    return [(r.focus, r.path, r.component, r.severity, r.shape) for r in report.results]
+    return validate_files(files, HOME.shapes_files(), engine).results
+
+
+def _reference(name: str | None) -> list[Result]:
+    return _results(name, "pyshacl")
 
 
 @cache
-def _runs() -> dict[str | None, Run]:
-    """Every fixture once (None: the vocabulary alone), in parallel: each run takes about a second."""
+def _all(engine: str) -> dict[str | None, list[Result]]:
+    """Every fixture once (None: the vocabulary alone); pySHACL in parallel (a second each)."""
     names: list[str | None] = [None, *NAMES]
     workers = max(1, min(os.cpu_count() or 1, 8))
-    if workers == 1:
-        return {name: _run(name) for name in names}
+    if engine != "pyshacl" or workers == 1:
+        return {name: _results(name, engine) for name in names}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(names, pool.map(_run, names, chunksize=4), strict=True))
+        return dict(zip(names, pool.map(_reference, names, chunksize=4), strict=True))
+
+
+def _runs() -> dict[str | None, Run]:
+    """The default engine's results as (focus, path, component, severity, shape)."""
+    return {
+        name: [(r.focus, r.path, r.component, r.severity, r.shape) for r in results]
+        for name, results in _all(ENGINES[0]).items()
+    }
 
 
 def _counter(run: Run) -> Counter[Key]:
@@ -75,6 +86,13 @@ def test_fixture_gives_exactly_the_expected_results(name: str) -> None:
     assert baseline - got == Counter(), "the fixture hides results of the vocabulary"
     added = got - baseline
     assert sorted(added.elements()) == sorted(_expected(name).elements())
+
+
+@pytest.mark.parametrize("name", [None, *NAMES], ids=["vocabulary", *NAMES])
+def test_engines_give_identical_results(name: str | None) -> None:
+    """Every field (focus, label, path, value, message, component, shape, file:line) of every
+    result is the same with pyshacl-turbo and with pySHACL; order aside (ties may differ)."""
+    assert Counter(_all("turbo")[name]) == Counter(_all("pyshacl")[name])
 
 
 def test_fixture_files_come_in_pairs_with_the_documented_keys() -> None:
@@ -303,6 +321,12 @@ def _show(results: list[Result]) -> str:
         f"{r.file}:{r.line}: {r.focus} {r.path} = {r.value}: {r.message} [{r.component}]"
         for r in results
     )
+
+
+def test_real_data_gives_identical_results_on_both_engines() -> None:
+    reference = validate_files(HOME.graph_files(), HOME.shapes_files(), "pyshacl").results
+    assert Counter(_real()) == Counter(reference)
+    assert ENGINES[0] == "turbo"  # _real() is the default engine's
 
 
 def test_real_data_has_no_violations() -> None:

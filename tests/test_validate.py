@@ -11,6 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import assert_one_line_error as one_line_error
+from conftest import run_cli
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
@@ -358,3 +359,17 @@ def test_pre_commit_hook_runs_validate_on_turtle_files() -> None:
     assert re.search(hook["files"], "data/tsus.ttl")
     assert not re.search(hook["files"], "README.md")
     assert hook.get("require_serial") is True
+
+
+def test_engine_choices_are_those_of_the_library() -> None:
+    from ipbes_kg.commands import validate as command
+    from ipbes_kg.validate import ENGINES
+
+    assert command.ENGINES == ENGINES
+
+
+def test_both_engines_print_the_same_report() -> None:
+    turbo = run_cli("validate", "-f", "json")
+    reference = run_cli("validate", "-f", "json", "--engine", "pyshacl")
+    assert turbo[0] == reference[0] == 0
+    assert json.loads(turbo[1]) == json.loads(reference[1])
