@@ -12,8 +12,8 @@ PyYAML would cost every ``ipbes-kg query`` about 40 ms, a fifth of its time (ben
 """
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ipbes_kg import sparql_text
 from ipbes_kg.errors import UserError
@@ -24,8 +24,7 @@ _LANG = re.compile(r"^[a-z]{2,3}$")
 _NAMED_TYPES = {"integer": XSD + "integer", "decimal": XSD + "decimal", "boolean": XSD + "boolean"}
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(NamedTuple):
     """One BASIL parameter of a canned query."""
 
     name: str  # what users type: --param NAME=VALUE
@@ -41,16 +40,15 @@ class Parameter:
         return f"{self.name}{need} ({kind}){extra}"
 
 
-@dataclass(frozen=True)
-class CannedQuery:
+class CannedQuery(NamedTuple):
     name: str
     path: Path
     text: str
     form: str
-    summary: str = ""
-    description: str = ""
-    tags: list[str] = field(default_factory=list)
-    parameters: list[Parameter] = field(default_factory=list)
+    summary: str
+    description: str
+    tags: list[str]
+    parameters: list[Parameter]
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)

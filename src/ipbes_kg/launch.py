@@ -8,15 +8,10 @@ else (other commands and options, --help, and every error) goes to the click CLI
 the one-line error and exit code: this path has no error handling of its own to drift.
 """
 
-from __future__ import annotations
-
 import os
 import sys
-
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs this path ~10 ms
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from typing import NoReturn
+from collections.abc import Sequence
+from typing import NoReturn
 
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")  # = ipbes_kg.results.FORMATS (tested)
 LANGS = ("en", "zh")

@@ -1,6 +1,7 @@
 """The project's prefixes: one table used by the formatter, CURIE rendering and the docs."""
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy knows the name)
+from typing import TYPE_CHECKING
+
 if TYPE_CHECKING:  # rdflib is slow to import; the query path does not need it
     from rdflib import Graph
 

@@ -5,8 +5,8 @@ reads them from the repository root. ``IPBES_KG_HOME`` (or ``--home``) points at
 """
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ipbes_kg.errors import UserError
 
@@ -14,8 +14,7 @@ HOME_ENV = "IPBES_KG_HOME"
 PARTS = ("ontology", "data", "queries")
 
 
-@dataclass(frozen=True)
-class Home:
+class Home(NamedTuple):
     """A folder holding ``ontology/``, ``data/`` and ``queries/``."""
 
     root: Path

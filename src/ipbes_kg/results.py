@@ -9,7 +9,7 @@ imported only when that format is asked for (a cold ``ipbes-kg query`` pays for 
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -21,19 +21,16 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-@dataclass
-class SelectResult:
+class SelectResult(NamedTuple):
     variables: list[str]
     rows: list[dict[str, Term]]
 
 
-@dataclass
-class AskResult:
+class AskResult(NamedTuple):
     value: bool
 
 
-@dataclass
-class GraphResult:
+class GraphResult(NamedTuple):
     triples: list[ox.Triple]
 
 
