@@ -373,3 +373,31 @@ def test_both_engines_print_the_same_report() -> None:
     reference = run_cli("validate", "-f", "json", "--engine", "pyshacl")
     assert turbo[0] == reference[0] == 0
     assert json.loads(turbo[1]) == json.loads(reference[1])
+
+
+def test_fast_parse_reads_every_packaged_file_as_rdflib_does() -> None:
+    """validate parses good files with pyoxigraph; the graph must be the one rdflib reads."""
+    from rdflib.compare import isomorphic
+
+    from ipbes_kg.graph import parse_turtle, parse_turtle_fast
+    from ipbes_kg.resources import Home
+
+    home = Home(ROOT)
+    for path in [*home.graph_files(), *home.shapes_files()]:
+        fast = parse_turtle_fast(path)
+        assert fast is not None, path
+        graph = Graph()
+        for triple in fast:
+            graph.add(triple)
+        assert isomorphic(graph, parse_turtle(path)), path
+
+
+def test_fast_parse_leaves_bad_files_to_rdflib(tmp_path: Path) -> None:
+    from ipbes_kg.graph import parse_turtle_fast
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("# nothing\n", encoding="utf-8")
+    assert parse_turtle_fast(bad) is None
+    assert parse_turtle_fast(empty) is None

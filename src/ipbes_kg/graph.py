@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ipbes_kg.errors import UserError
@@ -59,6 +60,45 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     if len(target) == before and not text.strip():
         raise UserError(f"{path}: file is empty; remove it or add triples")
     return target
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+
+
+def parse_turtle_fast(path: Path) -> list[Triple] | None:
+    """The file's triples parsed by pyoxigraph (about 10x faster than rdflib's parser) as rdflib
+    terms, or None when pyoxigraph rejects the file or finds no triple: ``parse_turtle`` then
+    says why, with rdflib's messages and positions, so a bad file reads the same whichever parser
+    saw it first. Blank nodes are renamed, so two files never share one."""
+    try:
+        quads = list(
+            ox.parse(
+                path=str(path),
+                format=ox.RdfFormat.TURTLE,
+                base_iri=path.resolve().as_uri(),
+                rename_blank_nodes=True,
+            )
+        )
+    except (SyntaxError, OSError, ValueError):
+        return None
+    iris: dict[str, URIRef] = {}  # the same IRI recurs: make each URIRef once
+
+    def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+        if isinstance(node, ox.NamedNode):
+            iri = iris.get(node.value)
+            if iri is None:
+                iri = iris[node.value] = URIRef(node.value)
+            return iri
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        if node.language:
+            return Literal(node.value, lang=node.language)
+        datatype = node.datatype.value
+        return Literal(node.value, datatype=None if datatype == XSD_STRING else term(node.datatype))
+
+    triples = [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
+    return triples or None  # type: ignore[return-value]  # subjects and predicates are IRIs or blank nodes by Turtle's grammar
 
 
 def load_graph(paths: Iterable[str | Path]) -> Graph:

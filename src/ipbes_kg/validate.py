@@ -26,7 +26,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.graph import expand_paths, parse_turtle
+from ipbes_kg.graph import Triple, expand_paths, parse_turtle, parse_turtle_fast
 from ipbes_kg.locate import Locator
 from ipbes_kg.namespaces import bind_prefixes, curie
 
@@ -188,38 +188,42 @@ def _with_location(error: UserError, path: Path, text: str) -> UserError:
     return error
 
 
-_PARSED: dict[tuple[str, int, int], Graph] = {}
+_PARSED: dict[tuple[str, int, int], list[Triple]] = {}
 
 
-def _parse_one(path: Path) -> Graph:
-    """One Turtle file, checked; parsed once per process for an unchanged file (tests reuse them)."""
+def _parse_one(path: Path) -> list[Triple]:
+    """One Turtle file's triples, checked; parsed once per process for an unchanged file (tests
+    reuse them). pyoxigraph parses a good file; rdflib reads a file it rejects, to report why."""
     stat = path.stat() if path.is_file() else None
     key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
     if key is not None and key in _PARSED:
         return _PARSED[key]
-    graph = Graph()
-    with _rdflib_warnings() as records:
-        raw = path.read_bytes() if stat else b""
-        if raw.startswith(b"\xef\xbb\xbf"):
-            raise UserError(
-                f"{path}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM"
-            )
-        try:
-            parse_turtle(path, graph)
-        except UserError as error:
-            raise _with_location(error, path, raw.decode("utf-8", errors="replace")) from error
-    for record in records:
-        match = _BAD_IRI.match(record.getMessage())
-        if match:
-            iri = match.group(1)
-            where = _iri_location(path, raw.decode("utf-8", errors="replace"), iri)
-            raise UserError(
-                f"{path}:{where + ':' if where else ''} invalid IRI <{iri}>: an IRI cannot contain "
-                'spaces or any of < > " { } | ^ ` \\; fix the file at this position'
-            )
+    raw = path.read_bytes() if stat else b""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise UserError(
+            f"{path}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM"
+        )
+    triples = parse_turtle_fast(path) if stat else None
+    if triples is None:
+        graph = Graph()
+        with _rdflib_warnings() as records:
+            try:
+                parse_turtle(path, graph)
+            except UserError as error:
+                raise _with_location(error, path, raw.decode("utf-8", errors="replace")) from error
+        for record in records:
+            match = _BAD_IRI.match(record.getMessage())
+            if match:
+                iri = match.group(1)
+                where = _iri_location(path, raw.decode("utf-8", errors="replace"), iri)
+                raise UserError(
+                    f"{path}:{where + ':' if where else ''} invalid IRI <{iri}>: an IRI cannot "
+                    'contain spaces or any of < > " { } | ^ ` \\; fix the file at this position'
+                )
+        triples = list(graph)  # type: ignore[arg-type]
     if key is not None:
-        _PARSED[key] = graph
-    return graph
+        _PARSED[key] = triples
+    return triples
 
 
 def load_turtle(paths: Iterable[Path]) -> Graph:
