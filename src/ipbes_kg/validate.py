@@ -11,24 +11,29 @@ reference). The tests run every fixture and the real data on both and require id
 results, messages included (benchmarks/RESULTS.md has the figures).
 """
 
+from __future__ import annotations
+
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SH, XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier, Node
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.graph import Triple, expand_paths, parse_turtle, parse_turtle_fast
 from ipbes_kg.locate import Locator
 from ipbes_kg.namespaces import bind_prefixes, curie
+
+if (
+    TYPE_CHECKING
+):  # rdflib's SPARQL engine costs ~0.16 s to import; only the pyshacl engine needs it
+    from rdflib.plugins.sparql.sparql import Query
 
 ENGINES = ("turbo", "pyshacl")
 SEVERITIES = {"info": 0, "warning": 1, "violation": 2}
@@ -101,6 +106,8 @@ class _PreparedQueryGraph(Graph):
             )
             prepared = self._prepared.get(key)
             if prepared is None:
+                from rdflib.plugins.sparql import prepareQuery
+
                 try:
                     prepared = prepareQuery(query_object)
                 except Exception as exc:  # pyparsing errors: a shape's SPARQL does not parse
