@@ -8,25 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ipbes_kg.errors import UserError
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, directories as the Turtle files directly inside them, sorted."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(path.glob("*.ttl"))
-            if not files:
-                raise UserError(
-                    f"{path}: directory has no .ttl files; name Turtle files or a folder of them"
-                )
-            found.extend(files)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UserError(f"{path}: no such file or directory")
-    return found
+from ipbes_kg.paths import expand_paths
 
 
 def read_text(path: Path) -> str:

@@ -181,7 +181,6 @@ def packaged_payload(home: Home, workdir: Path) -> Payload:
 
     Parsed with pyoxigraph, not rdflib: at scale the rdflib parse was most of a load's time.
     """
-    from ipbes_kg.build import NTRIPLES_FILE
     from ipbes_kg.query import load_store
 
     dump = load_store(home.graph_files()).dump(
@@ -189,7 +188,7 @@ def packaged_payload(home: Home, workdir: Path) -> Payload:
     )
     text = (dump or b"").decode("utf-8")
     lines = sorted({line + "\n" for line in text.splitlines() if line.strip()})
-    path = workdir / NTRIPLES_FILE
+    path = workdir / "graph.nt"  # a temporary file (naming build's ipbes-kg.nt would import rdflib)
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         handle.writelines(lines)
     return Payload(path, len(lines))

@@ -26,9 +26,10 @@ from rdflib.namespace import RDFS, SH, XSD
 from rdflib.term import Identifier, Node
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.graph import Triple, expand_paths, parse_turtle, parse_turtle_fast
+from ipbes_kg.graph import Triple, parse_turtle, parse_turtle_fast
 from ipbes_kg.locate import Locator
 from ipbes_kg.namespaces import bind_prefixes, curie
+from ipbes_kg.paths import expand_paths
 
 if (
     TYPE_CHECKING

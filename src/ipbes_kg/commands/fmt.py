@@ -20,7 +20,7 @@ def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> Non
     vocabulary and shapes are hand-laid source files and are not reformatted by default.
     """
     from ipbes_kg.fmt import format_files
-    from ipbes_kg.graph import expand_paths
+    from ipbes_kg.paths import expand_paths
 
     if paths:
         files = expand_paths(paths)

@@ -107,7 +107,7 @@ def load_command(
     2 bad input or the server refused (one line says why).
     """
     from ipbes_kg.endpoint import public_url
-    from ipbes_kg.graph import expand_paths
+    from ipbes_kg.paths import expand_paths
     from ipbes_kg.store import (
         Http,
         check_plan,

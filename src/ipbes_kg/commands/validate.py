@@ -63,7 +63,7 @@ def validate_command(
 
     Exit codes: 0 conforms, 1 results at or above --fail-on, 2 input error.
     """
-    from ipbes_kg.graph import expand_paths
+    from ipbes_kg.paths import expand_paths
     from ipbes_kg.report import render
     from ipbes_kg.validate import validate_files
 
