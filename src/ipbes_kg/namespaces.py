@@ -1,5 +1,6 @@
 """The project's prefixes: one table used by the formatter, CURIE rendering and the docs."""
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # rdflib is slow to import; the query path does not need it
@@ -61,6 +62,7 @@ def bind_prefixes(graph: "Graph") -> "Graph":
     return graph
 
 
+@cache  # a report or a table names the same few thousand IRIs many times
 def curie(iri: str) -> str:
     """Shorten an IRI with the longest matching project prefix; unknown IRIs stay in <…>."""
     best = ""

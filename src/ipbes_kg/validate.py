@@ -375,6 +375,7 @@ def validate_files(
     report_graph = _report_graph(data, shapes, engine)
     bind_prefixes(report_graph)
     locator = Locator(files)
+    shown = {path: _shown(path) for path in files}  # resolved once, not once per result
     results = []
     # The results of the report itself: a result's sh:detail (why a sh:node value shape failed)
     # is explanation, not another result, and other engines do not report it at the top level.
@@ -393,7 +394,7 @@ def validate_files(
                 message=_shorten_iris(messages[0]) if messages else "",
                 component=_text(report_graph.value(node, SH.sourceConstraintComponent)),
                 shape=_shape_text(shapes, report_graph, report_graph.value(node, SH.sourceShape)),
-                file=_shown(where[0]) if where else None,
+                file=shown[where[0]] if where else None,
                 line=where[1] if where else None,
             )
         )
