@@ -68,6 +68,7 @@ PACKAGES = (
     "oxigraph",
     "rdflib",
     "pyshacl",
+    "pyshacl-turbo",
     "owlrl",
     "click",
     "SPARQLWrapper",
