@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ipbes_kg import launch, results
+from ipbes_kg import launch
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,10 +60,6 @@ def test_plain_forms_are_recognized(argv: list[str], plan: tuple[object, ...]) -
 @pytest.mark.parametrize("argv", NOT_PLAIN.values(), ids=list(NOT_PLAIN))
 def test_other_forms_go_to_click(argv: list[str]) -> None:
     assert launch.plain_query(argv) is None
-
-
-def test_formats_are_those_of_the_results_module() -> None:
-    assert launch.FORMATS == results.FORMATS
 
 
 def _console(*args: str) -> subprocess.CompletedProcess[str]:

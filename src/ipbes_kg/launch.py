@@ -13,9 +13,6 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")  # = ipbes_kg.results.FORMATS (tested)
-LANGS = ("en", "zh")
-
 
 def plain_query(
     argv: Sequence[str],
@@ -26,6 +23,9 @@ def plain_query(
         home, argv = argv[1], argv[2:]
     if len(argv) < 2 or argv[0] != "query" or argv[1].startswith("-"):
         return None
+    from ipbes_kg.query import LANGS  # the modules the query will need anyway
+    from ipbes_kg.results import FORMATS
+
     name, fmt, params, lang = argv[1], "table", [], None
     rest = list(argv[2:])
     while rest:

@@ -18,6 +18,8 @@ from ipbes_kg.namespaces import PREFIXES
 from ipbes_kg.resources import Home
 from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term, render
 
+LANGS = ("en", "zh")  # the languages of the graph's labels: choices of --lang
+
 
 def _bad(query: CannedQuery, message: str) -> UserError:
     return UserError(f"{query.name}: {message}; parameters: {query.signature()}")

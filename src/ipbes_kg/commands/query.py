@@ -5,6 +5,7 @@ import json
 import click
 
 from ipbes_kg.commands import home_of
+from ipbes_kg.query import LANGS
 from ipbes_kg.results import FORMATS
 
 
@@ -89,7 +90,7 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["en", "zh"]),
+    type=click.Choice(LANGS),
     help="Language of labels (sets the 'lang' parameter).",
 )
 @click.option("--width", type=click.IntRange(min=20), help="Table width (default: the terminal's).")
