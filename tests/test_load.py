@@ -3,6 +3,8 @@
 import http.server
 import json
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -515,3 +517,29 @@ def test_tls_context_is_made_only_for_https(tmp_path: Path) -> None:
     assert client._opener_for("http://127.0.0.1:1/store") is not None
     with pytest.raises(UserError, match=r"--cacert .*ca\.pem: cannot read the certificates"):
         client._opener_for("https://127.0.0.1:1/store")
+
+
+def test_packaged_payload_holds_the_triples_build_writes(
+    snapshot: Home, nt_file: Path, tmp_path: Path
+) -> None:
+    payload = store.packaged_payload(snapshot, tmp_path)
+    lines = payload.path.read_text(encoding="utf-8").splitlines()
+    assert payload.triples == len(lines) == len(set(lines))
+    assert set(lines) == set(nt_file.read_text(encoding="utf-8").splitlines())
+
+
+def test_load_imports_neither_rdflib_nor_sparqlwrapper(
+    oxigraph: OxigraphServer, snapshot: Home
+) -> None:
+    """Each costs a cold load ~80-150 ms, and load needs neither (its HTTP is urllib's)."""
+    home = ("--home", str(snapshot.root))
+    run_ = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipbes_kg", *home, "load", "-e", oxigraph.url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run_.returncode == 0, run_.stderr
+    modules = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if "|" in line}
+    assert "ipbes_kg.store" in modules
+    assert not {"rdflib", "SPARQLWrapper"} & modules

@@ -7,13 +7,12 @@ never from the command line, and never appear in messages.
 import netrc
 import os
 import socket
+import sys
 import urllib.error
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper import SPARQLExceptions as sw
 
 from ipbes_kg.catalog import CannedQuery
 from ipbes_kg.errors import UserError
@@ -62,23 +61,30 @@ def check_url(url: str) -> str:
     return url
 
 
+def _sparqlwrapper_error(exc: BaseException, name: str) -> bool:
+    """``exc`` is SPARQLWrapper's exception ``name``. Checked without importing SPARQLWrapper
+    (~80 ms, which ``load`` never needs): an instance of its class means it is loaded."""
+    module = sys.modules.get("SPARQLWrapper.SPARQLExceptions")
+    return module is not None and isinstance(exc, getattr(module, name))
+
+
 def http_error(url: str, exc: BaseException) -> UserError:
     """Map a transport or HTTP failure to one actionable line."""
     where = public_url(url)
-    if isinstance(exc, sw.Unauthorized) or getattr(exc, "code", None) in (401, 403):
+    if _sparqlwrapper_error(exc, "Unauthorized") or getattr(exc, "code", None) in (401, 403):
         return UserError(
             f"{where}: access refused (401/403); set {USER_ENV}/{PASSWORD_ENV} or ~/.netrc credentials"
         )
-    if isinstance(exc, sw.EndPointNotFound) or getattr(exc, "code", None) == 404:
+    if _sparqlwrapper_error(exc, "EndPointNotFound") or getattr(exc, "code", None) == 404:
         return UserError(
             f"{where}: not found (404); check the endpoint path (Oxigraph: /query, Fuseki: /<dataset>/sparql)"
         )
-    if isinstance(exc, sw.QueryBadFormed):
+    if _sparqlwrapper_error(exc, "QueryBadFormed"):
         detail = str(exc).split("Response:", 1)[-1].strip().splitlines()
         return UserError(
             f"{where}: the server rejected the query (400): {detail[0] if detail else ''}"
         )
-    if isinstance(exc, sw.EndPointInternalError) or (getattr(exc, "code", 0) or 0) >= 500:
+    if _sparqlwrapper_error(exc, "EndPointInternalError") or (getattr(exc, "code", 0) or 0) >= 500:
         return UserError(f"{where}: server error; the server's log says why, try again later")
     if isinstance(exc, urllib.error.HTTPError):
         return UserError(f"{where}: HTTP {exc.code} {exc.reason}")
@@ -99,6 +105,9 @@ def http_error(url: str, exc: BaseException) -> UserError:
 def run_remote(
     query: CannedQuery, bindings: Mapping[str, Term], url: str, timeout: float
 ) -> Result:
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+    from SPARQLWrapper import SPARQLExceptions as sw
+
     check_read_only(query)
     check_url(url)
     client = SPARQLWrapper(url)

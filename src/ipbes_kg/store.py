@@ -25,8 +25,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -55,8 +55,7 @@ class CountMismatch(UserError):
 # --- where to send -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """The store's Graph Store, query and update URLs."""
 
     store: str
@@ -164,8 +163,7 @@ def check_graph_iri(iri: str) -> str:
 # --- what to send ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Payload:
+class Payload(NamedTuple):
     """An N-Triples file to send and the number of distinct triples in it."""
 
     path: Path
@@ -177,21 +175,17 @@ class Payload:
 
 
 def packaged_payload(home: Home, workdir: Path) -> Payload:
-    """The packaged graph (vocabulary + data) as sorted N-Triples, the triples ``build`` writes.
+    """The packaged graph (vocabulary + data) as N-Triples: the triples ``build`` writes.
 
-    Parsed with pyoxigraph, not rdflib: at scale the rdflib parse was most of a load's time.
+    Parsed with pyoxigraph, not rdflib: at scale the rdflib parse was most of a load's time. The
+    store holds each triple once, so its dump needs no sorting or deduplication to be counted.
     """
     from ipbes_kg.query import load_store
 
-    dump = load_store(home.graph_files()).dump(
-        format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()
-    )
-    text = (dump or b"").decode("utf-8")
-    lines = sorted({line + "\n" for line in text.splitlines() if line.strip()})
+    graph = load_store(home.graph_files())
     path = workdir / "graph.nt"  # a temporary file (naming build's ipbes-kg.nt would import rdflib)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.writelines(lines)
-    return Payload(path, len(lines))
+    graph.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return Payload(path, len(graph))
 
 
 def _format_of(path: Path) -> ox.RdfFormat:
@@ -258,8 +252,7 @@ def file_payload(files: Sequence[Path], workdir: Path) -> Payload:
 # --- HTTP ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Http:
+class Http(NamedTuple):
     """Transport settings: timeout, TLS, retries."""
 
     timeout: float = 120.0
@@ -480,8 +473,7 @@ def _stream(path: Path, progress: Progress | None) -> Callable[[], Iterator[byte
 # --- loading ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LoadResult:
+class LoadResult(NamedTuple):
     graph: str | None  # None: the default graph
     sent: int
     before: int | None  # the count before an --append
