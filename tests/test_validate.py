@@ -401,3 +401,20 @@ def test_fast_parse_leaves_bad_files_to_rdflib(tmp_path: Path) -> None:
     empty.write_text("# nothing\n", encoding="utf-8")
     assert parse_turtle_fast(bad) is None
     assert parse_turtle_fast(empty) is None
+
+
+def test_turbo_reads_the_files_without_an_rdflib_graph() -> None:
+    """pyshacl-turbo gets N-Triples text (its Rust parser reads it); pySHACL an rdflib graph.
+    Both ways give the same English labels for the report."""
+    from ipbes_kg import validate
+    from ipbes_kg.resources import Home
+
+    files = Home(ROOT).graph_files()
+    turbo, turbo_labels = validate._data(files, "turbo")
+    reference, reference_labels = validate._data(files, "pyshacl")
+    assert not isinstance(turbo, Graph)
+    assert isinstance(reference, Graph)
+    assert turbo_labels == reference_labels
+    assert turbo_labels["https://w3id.org/ipbes-kg/id/tsu/ilk"] == (
+        "technical support unit on indigenous and local knowledge"
+    )
