@@ -15,7 +15,16 @@ accepts:
 - ``manifest.json`` triple counts and a fingerprint of the inputs; a folder whose fingerprint
                  matches is not regenerated.
 
-Usage: ``python benchmarks/scale.py [--scales 1,10,100,200] [--force]``.
+With ``--distinct`` the folders are ``x<N>-distinct/`` and copy K ≥ 1 also appends ``-copyK`` to
+the values of ``dcterms:identifier`` and ``skos:notation``. The plain copies share those
+literals, so every identifier and notation collides across copies: ``shape:UniqueNotation``
+then reports about N² results and ``shape:IriFromIdentifier`` one per copied entity, and
+``validate`` at scale measures mostly how a huge report is written. The distinct copies keep
+those two rules satisfied (the slug of ``"IPBES/7/2-copy3"`` is the IRI's ``IPBES-7-2-copy3``);
+what stays invalid grows linearly (IRI patterns such as ``place:[A-Z]{2}`` and values the shapes
+pin, such as ``eli:passed_by body:plenary``). ``run.py`` validates these folders from ×10 on.
+
+Usage: ``python benchmarks/scale.py [--scales 1,10,100,200] [--distinct] [--force]``.
 """
 
 from __future__ import annotations
@@ -37,6 +46,10 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / ".work"
 ID = "https://w3id.org/ipbes-kg/id/"
+# With --distinct, the literals a copy gives its own value (see the module docstring).
+DISTINCT = frozenset(
+    ("http://purl.org/dc/terms/identifier", "http://www.w3.org/2004/02/skos/core#notation")
+)
 GENERATOR_VERSION = "1"  # bump when the output layout or the copy rule changes
 
 
@@ -56,8 +69,12 @@ def query_files(root: Path) -> list[Path]:
     return sorted((root / "queries").glob("*.rq"))
 
 
-def fingerprint(root: Path, factor: int) -> str:
-    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{factor}".encode())
+def folder_name(factor: int, distinct: bool = False) -> str:
+    return f"x{factor}-distinct" if distinct else f"x{factor}"
+
+
+def fingerprint(root: Path, factor: int, distinct: bool = False) -> str:
+    digest = hashlib.sha256(f"{GENERATOR_VERSION}:{factor}:{distinct}".encode())
     inputs = vocabulary_files(root) + shapes_files(root) + data_files(root) + query_files(root)
     for path in inputs:
         digest.update(str(path.relative_to(root)).encode())
@@ -72,8 +89,15 @@ def parse(path: Path) -> tuple[list[ox.Triple], dict[str, str]]:
     return triples, dict(parser.prefixes)
 
 
-def copy_triples(triples: list[ox.Triple], k: int) -> Iterator[ox.Triple]:
-    """Copy ``k`` of ``triples``: IRIs under ``ID`` get ``-copyK`` (copy 0 is the original)."""
+def _suffixed(term: ox.Literal, suffix: str) -> ox.Literal:
+    if term.language:
+        return ox.Literal(term.value + suffix, language=term.language)
+    return ox.Literal(term.value + suffix, datatype=term.datatype)
+
+
+def copy_triples(triples: list[ox.Triple], k: int, distinct: bool = False) -> Iterator[ox.Triple]:
+    """Copy ``k`` of ``triples``: IRIs under ``ID`` get ``-copyK`` (copy 0 is the original);
+    with ``distinct``, so do the literal values of the ``DISTINCT`` properties."""
     if k == 0:
         yield from triples
         return
@@ -92,15 +116,17 @@ def copy_triples(triples: list[ox.Triple], k: int) -> Iterator[ox.Triple]:
         s2 = rename(s) if isinstance(s, ox.NamedNode) and s.value.startswith(ID) else s
         p2 = rename(p) if p.value.startswith(ID) else p
         o2 = rename(o) if isinstance(o, ox.NamedNode) and o.value.startswith(ID) else o
+        if distinct and isinstance(o, ox.Literal) and p.value in DISTINCT:
+            o2 = _suffixed(o, suffix)
         if s2 is s and p2 is p and o2 is o:
             yield triple
         else:
             yield ox.Triple(s2, p2, o2)
 
 
-def replicate(triples: list[ox.Triple], factor: int) -> Iterator[ox.Triple]:
+def replicate(triples: list[ox.Triple], factor: int, distinct: bool = False) -> Iterator[ox.Triple]:
     for k in range(factor):
-        yield from copy_triples(triples, k)
+        yield from copy_triples(triples, k, distinct)
 
 
 def _count(triples: Iterable[ox.Triple], sink: list[int]) -> Iterator[ox.Triple]:
@@ -134,13 +160,15 @@ def exclusive(work: Path = WORK) -> Iterator[None]:
             handle.truncate()
 
 
-def generate(root: Path, factor: int, out: Path, force: bool = False) -> dict[str, object]:
+def generate(
+    root: Path, factor: int, out: Path, force: bool = False, distinct: bool = False
+) -> dict[str, object]:
     """Write the ×``factor`` folder (unless it is current); its manifest.
 
     The folder is built beside ``out`` and renamed into place, so a reader never sees half of it.
     """
     manifest_path = out / "manifest.json"
-    stamp = fingerprint(root, factor)
+    stamp = fingerprint(root, factor, distinct)
     if not force and manifest_path.is_file():
         manifest: dict[str, object] = json.loads(manifest_path.read_text())
         if manifest.get("fingerprint") == stamp and (out / "graph.nt").is_file():
@@ -170,13 +198,15 @@ def generate(root: Path, factor: int, out: Path, force: bool = False) -> dict[st
         for path in data_files(root):
             triples, prefixes = parse(path)
             ox.serialize(
-                replicate(triples, factor),
+                replicate(triples, factor, distinct),
                 str(out / "data" / path.name),
                 ox.RdfFormat.TURTLE,
                 prefixes=prefixes,
             )
             ox.serialize(
-                _count(replicate(triples, factor), data_triples), graph, ox.RdfFormat.N_TRIPLES
+                _count(replicate(triples, factor, distinct), data_triples),
+                graph,
+                ox.RdfFormat.N_TRIPLES,
             )
 
     # The store deduplicates: count what a store holds, not what the files list.
@@ -184,6 +214,7 @@ def generate(root: Path, factor: int, out: Path, force: bool = False) -> dict[st
     store.bulk_load(path=str(out / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
     manifest = {
         "factor": factor,
+        "distinct": distinct,
         "fingerprint": stamp,
         "vocabulary_triples": len(vocabulary),
         "data_triples_written": data_triples[0],
@@ -216,14 +247,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="The checkout to replicate.")
     parser.add_argument("--out", type=Path, default=WORK, help="Where the x<N> folders go.")
     parser.add_argument("--force", action="store_true", help="Regenerate even if current.")
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="Copies get their own identifiers and notations (folders x<N>-distinct).",
+    )
     args = parser.parse_args(argv)
     for factor in args.scales:
+        out = args.out / folder_name(factor, args.distinct)
         with exclusive(args.out):
-            manifest = generate(args.root, factor, args.out / f"x{factor}", args.force)
+            manifest = generate(args.root, factor, out, args.force, args.distinct)
         print(
-            f"x{factor}: {manifest['graph_triples']} triples "
+            f"{out.name}: {manifest['graph_triples']} triples "
             f"({manifest['vocabulary_triples']} vocabulary, {manifest['shapes_triples']} shapes) "
-            f"in {args.out / f'x{factor}'} ({manifest['seconds']} s to generate)",
+            f"in {out} ({manifest['seconds']} s to generate)",
             file=sys.stderr,
         )
     return 0
