@@ -543,3 +543,9 @@ def test_load_imports_neither_rdflib_nor_sparqlwrapper(
     modules = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if "|" in line}
     assert "ipbes_kg.store" in modules
     assert not {"rdflib", "SPARQLWrapper"} & modules
+
+
+def test_packaged_payload_is_sorted(snapshot: Home, tmp_path: Path) -> None:
+    """Oxigraph stores sorted triples faster (benchmarks/notes.md): the payload is sorted."""
+    lines = store.packaged_payload(snapshot, tmp_path).path.read_bytes().splitlines()
+    assert lines == sorted(lines)

@@ -175,17 +175,22 @@ class Payload(NamedTuple):
 
 
 def packaged_payload(home: Home, workdir: Path) -> Payload:
-    """The packaged graph (vocabulary + data) as N-Triples: the triples ``build`` writes.
+    """The packaged graph (vocabulary + data) as sorted N-Triples: the triples ``build`` writes.
 
     Parsed with pyoxigraph, not rdflib: at scale the rdflib parse was most of a load's time. The
-    store holds each triple once, so its dump needs no sorting or deduplication to be counted.
+    store holds each triple once, so every line is a distinct triple. Sorted because Oxigraph
+    stores sorted triples faster: at ×100 a PUT took 16 s sorted and 20 s in the store's order,
+    and sorting the bytes costs 0.6 s.
     """
     from ipbes_kg.query import load_store
 
     graph = load_store(home.graph_files())
+    dump = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    lines = dump.splitlines(keepends=True)
+    lines.sort()
     path = workdir / "graph.nt"  # a temporary file (naming build's ipbes-kg.nt would import rdflib)
-    graph.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    return Payload(path, len(graph))
+    path.write_bytes(b"".join(lines))
+    return Payload(path, len(lines))
 
 
 def _format_of(path: Path) -> ox.RdfFormat:
