@@ -146,6 +146,23 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def imported_modules(*args: str) -> set[str]:
+    """The modules a new ``python -m ipbes_kg ARGS`` process imports (``-X importtime``); the
+    command must succeed."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ipbes_kg", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
 def assert_one_line_error(code: int, out: str, err: str, expected_code: int, *needles: str) -> None:
     """The error contract: nothing on stdout, one 'error: …' line on stderr, no traceback."""
     assert code == expected_code, err

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import imported_modules
 
 from ipbes_kg import launch
 
@@ -111,29 +112,14 @@ def test_launcher_answers_exactly_as_click_does(argv: list[str]) -> None:
     )
 
 
-def _imported(*args: str) -> set[str]:
-    run = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "ipbes_kg", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    return {
-        line.rsplit("|", 1)[1].strip()
-        for line in run.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-
-
 def test_plain_query_does_not_import_click_or_rdflib() -> None:
-    modules = _imported("query", "tsu-hosts", "-f", "tsv")
+    modules = imported_modules("query", "tsu-hosts", "-f", "tsv")
     assert "ipbes_kg.query" in modules
     assert not {"click", "rdflib", "yaml"} & modules
 
 
 def test_other_forms_run_through_click() -> None:
-    assert "click" in _imported("queries")
+    assert "click" in imported_modules("queries")
 
 
 @pytest.mark.parametrize("via", [_console, _click], ids=["launcher", "click"])

@@ -3,8 +3,6 @@
 import http.server
 import json
 import shutil
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -13,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import OxigraphServer, assert_one_line_error
+from conftest import OxigraphServer, assert_one_line_error, imported_modules
 from conftest import run_cli as run
 
 from ipbes_kg import build, store
@@ -532,15 +530,7 @@ def test_load_imports_neither_rdflib_nor_sparqlwrapper(
     oxigraph: OxigraphServer, snapshot: Home
 ) -> None:
     """Each costs a cold load ~80-150 ms, and load needs neither (its HTTP is urllib's)."""
-    home = ("--home", str(snapshot.root))
-    run_ = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "ipbes_kg", *home, "load", "-e", oxigraph.url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run_.returncode == 0, run_.stderr
-    modules = {line.rsplit("|", 1)[1].strip() for line in run_.stderr.splitlines() if "|" in line}
+    modules = imported_modules("--home", str(snapshot.root), "load", "-e", oxigraph.url)
     assert "ipbes_kg.store" in modules
     assert not {"rdflib", "SPARQLWrapper"} & modules
 
