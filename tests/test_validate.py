@@ -379,28 +379,28 @@ def test_fast_parse_reads_every_packaged_file_as_rdflib_does() -> None:
     """validate parses good files with pyoxigraph; the graph must be the one rdflib reads."""
     from rdflib.compare import isomorphic
 
-    from ipbes_kg.graph import parse_turtle, parse_turtle_fast
+    from ipbes_kg.graph import parse_turtle, parse_turtle_native, rdflib_triples
     from ipbes_kg.resources import Home
 
     home = Home(ROOT)
     for path in [*home.graph_files(), *home.shapes_files()]:
-        fast = parse_turtle_fast(path)
+        fast = parse_turtle_native(path)
         assert fast is not None, path
         graph = Graph()
-        for triple in fast:
+        for triple in rdflib_triples(fast):
             graph.add(triple)
         assert isomorphic(graph, parse_turtle(path)), path
 
 
 def test_fast_parse_leaves_bad_files_to_rdflib(tmp_path: Path) -> None:
-    from ipbes_kg.graph import parse_turtle_fast
+    from ipbes_kg.graph import parse_turtle_native
 
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
     empty = tmp_path / "empty.ttl"
     empty.write_text("# nothing\n", encoding="utf-8")
-    assert parse_turtle_fast(bad) is None
-    assert parse_turtle_fast(empty) is None
+    assert parse_turtle_native(bad) is None
+    assert parse_turtle_native(empty) is None
 
 
 def test_turbo_reads_the_files_without_an_rdflib_graph() -> None:

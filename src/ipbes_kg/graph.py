@@ -88,12 +88,6 @@ def rdflib_triples(triples: Iterable[ox.Triple]) -> list[Triple]:
     return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]  # type: ignore[misc, arg-type]
 
 
-def parse_turtle_fast(path: Path) -> list[Triple] | None:
-    """``parse_turtle_native`` in rdflib terms."""
-    triples = parse_turtle_native(path)
-    return None if triples is None else rdflib_triples(triples)
-
-
 def load_graph(paths: Iterable[str | Path]) -> Graph:
     """One graph from many files (directories expanded)."""
     graph = Graph()
