@@ -449,7 +449,8 @@ def _base(cmd: Cmd, main: Cmd, base: Cmd | None) -> str | None:
 
 def bind_queries(home: Path, out: Path) -> dict[str, str]:
     """Write each canned query with its parameters bound (the text both sides run)."""
-    from ipbes_kg import catalog, query
+    from ipbes_kg.query import catalog
+    from ipbes_kg.query import engine as query
 
     out.mkdir(parents=True, exist_ok=True)
     forms: dict[str, str] = {}

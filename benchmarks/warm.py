@@ -37,8 +37,8 @@ def _timed(action: Callable[[], object]) -> tuple[float, object]:
 
 
 def load_embedded(home_dir: str, runs: int) -> dict[str, Any]:
-    from ipbes_kg.query import load_store
-    from ipbes_kg.resources import Home
+    from ipbes_kg.home import Home
+    from ipbes_kg.query.engine import load_store
 
     files = Home(Path(home_dir).resolve()).graph_files()
     times = []
@@ -97,9 +97,10 @@ def queries(
     home_dir: str, graph: str, runs: int, bound_dir: str, slow: float, names: list[str]
 ) -> None:
     """Stream JSON lines: ``ready``, then ``start``/``done`` per query in ``names``."""
-    from ipbes_kg import catalog, query
-    from ipbes_kg.resources import Home
-    from ipbes_kg.results import render
+    from ipbes_kg.home import Home
+    from ipbes_kg.query import catalog
+    from ipbes_kg.query import engine as query
+    from ipbes_kg.query.results import render
 
     home = Home(Path(home_dir).resolve())
     store = query.load_store(home.graph_files())

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ipbes_kg.resources import Home
+from ipbes_kg.home import Home
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ENV = "IPBES_KG_SOURCE"

@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from ipbes_kg import build
 from ipbes_kg.cli import cli
-from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.resources import Home
+from ipbes_kg.home import Home
+from ipbes_kg.rdf.names import PREFIXES
+from ipbes_kg.release import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES = """\

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ipbes_kg import catalog
 from ipbes_kg.errors import UserError
+from ipbes_kg.query import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from conftest import assert_one_line_error
 from conftest import run_cli as run
 
-from ipbes_kg import catalog
 from ipbes_kg.cli import cli
+from ipbes_kg.query import catalog
 
 
 def test_version_matches_package_metadata() -> None:

@@ -6,11 +6,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
-from ipbes_kg.fmt import canonical_turtle
-from ipbes_kg.graph import load_graph, parse_turtle
-from ipbes_kg.namespaces import ID, IPBES, PREFIXES
+from ipbes_kg.home import Home
 from ipbes_kg.provenance import QUOTE, check_quotes
-from ipbes_kg.resources import Home
+from ipbes_kg.rdf.names import ID, IPBES, PREFIXES
+from ipbes_kg.rdf.reader import load_graph, parse_turtle
+from ipbes_kg.release.fmt import canonical_turtle
 from ipbes_kg.source import split_units
 
 DATA_FILES = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ipbes_kg.namespaces import PREFIXES
+from ipbes_kg.rdf.names import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,9 +14,10 @@ import pytest
 from conftest import OxigraphServer, assert_one_line_error, imported_modules
 from conftest import run_cli as run
 
-from ipbes_kg import build, store
 from ipbes_kg.errors import UserError
-from ipbes_kg.resources import Home
+from ipbes_kg.home import Home
+from ipbes_kg.release import build
+from ipbes_kg.store import load as store
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = "https://example.org/test-load/graph"
@@ -531,7 +532,7 @@ def test_load_imports_neither_rdflib_nor_sparqlwrapper(
 ) -> None:
     """Each costs a cold load ~80-150 ms, and load needs neither (its HTTP is urllib's)."""
     modules = imported_modules("--home", str(snapshot.root), "load", "-e", oxigraph.url)
-    assert "ipbes_kg.store" in modules
+    assert "ipbes_kg.store.load" in modules
     assert not {"rdflib", "SPARQLWrapper"} & modules
 
 

@@ -48,7 +48,7 @@ def test_installed_wheel_answers_from_outside_the_checkout(wheel: Path, tmp_path
     env = {**os.environ, "PYTHONPATH": str(site)}
     env.pop("IPBES_KG_HOME", None)
     where = subprocess.run(
-        [sys.executable, "-c", "from ipbes_kg.resources import find_home; print(find_home().root)"],
+        [sys.executable, "-c", "from ipbes_kg.home import find_home; print(find_home().root)"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert Path(where.stdout.strip()) == site / "ipbes_kg/_resources"

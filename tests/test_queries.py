@@ -9,13 +9,13 @@ from conftest import OxigraphServer, assert_one_line_error, run_cli
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 
-from ipbes_kg import catalog
-from ipbes_kg import store as loader
-from ipbes_kg.endpoint import run_remote
-from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.query import bind, load_store, run_embedded
-from ipbes_kg.resources import Home
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, render
+from ipbes_kg.home import Home
+from ipbes_kg.query import catalog
+from ipbes_kg.query.engine import bind, load_store, run_embedded
+from ipbes_kg.query.remote import run_remote
+from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, render
+from ipbes_kg.rdf.names import PREFIXES
+from ipbes_kg.store import load as loader
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests/expected"

@@ -3,7 +3,7 @@ the severity split, standard SHACL only, and the real data.
 
 Each fixture ``tests/fixtures/shapes/<constraint>-NNN.ttl`` is a small graph breaking one rule;
 ``<name>.expected.json`` lists every result it must add to those of the vocabulary alone, as
-{focus, path, component, severity} with CURIEs as ``ipbes_kg.validate.Result`` prints them.
+{focus, path, component, severity} with CURIEs as ``ipbes_kg.validate.engine.Result`` prints them.
 ``valid-001.ttl`` is a minimal valid record of each main class and must add no result at all.
 """
 
@@ -21,9 +21,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 
-from ipbes_kg.graph import load_graph
-from ipbes_kg.resources import Home
-from ipbes_kg.validate import ENGINES, SHAPES, Result, validate_files
+from ipbes_kg.home import Home
+from ipbes_kg.rdf.reader import load_graph
+from ipbes_kg.validate.engine import ENGINES, SHAPES, Result, validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Home(ROOT)

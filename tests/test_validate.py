@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
 from ipbes_kg.cli import cli
-from ipbes_kg.report import FORMATS
+from ipbes_kg.validate.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
@@ -362,8 +362,8 @@ def test_pre_commit_hook_runs_validate_on_turtle_files() -> None:
 
 
 def test_engine_choices_are_those_of_the_library() -> None:
-    from ipbes_kg.commands import validate as command
-    from ipbes_kg.validate import ENGINES
+    from ipbes_kg.cli import validate as command
+    from ipbes_kg.validate.engine import ENGINES
 
     assert command.ENGINES == ENGINES
 
@@ -379,8 +379,8 @@ def test_fast_parse_reads_every_packaged_file_as_rdflib_does() -> None:
     """validate parses good files with pyoxigraph; the graph must be the one rdflib reads."""
     from rdflib.compare import isomorphic
 
-    from ipbes_kg.graph import parse_turtle, parse_turtle_native, rdflib_triples
-    from ipbes_kg.resources import Home
+    from ipbes_kg.home import Home
+    from ipbes_kg.rdf.reader import parse_turtle, parse_turtle_native, rdflib_triples
 
     home = Home(ROOT)
     for path in [*home.graph_files(), *home.shapes_files()]:
@@ -393,7 +393,7 @@ def test_fast_parse_reads_every_packaged_file_as_rdflib_does() -> None:
 
 
 def test_fast_parse_leaves_bad_files_to_rdflib(tmp_path: Path) -> None:
-    from ipbes_kg.graph import parse_turtle_native
+    from ipbes_kg.rdf.reader import parse_turtle_native
 
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
@@ -406,8 +406,8 @@ def test_fast_parse_leaves_bad_files_to_rdflib(tmp_path: Path) -> None:
 def test_turbo_reads_the_files_without_an_rdflib_graph() -> None:
     """pyshacl-turbo gets N-Triples text (its Rust parser reads it); pySHACL an rdflib graph.
     Both ways give the same English labels for the report."""
-    from ipbes_kg import validate
-    from ipbes_kg.resources import Home
+    from ipbes_kg.home import Home
+    from ipbes_kg.validate import engine as validate
 
     files = Home(ROOT).graph_files()
     turbo, turbo_labels = validate._data(files, "turbo")

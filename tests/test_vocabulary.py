@@ -7,11 +7,11 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, VANN
 
-from ipbes_kg.catalog import list_queries
-from ipbes_kg.graph import load_graph
-from ipbes_kg.namespaces import IPBES
-from ipbes_kg.resources import Home
-from ipbes_kg.terms import declared_terms, graph_iris, unknown_terms
+from ipbes_kg.home import Home
+from ipbes_kg.query.catalog import list_queries
+from ipbes_kg.rdf.names import IPBES
+from ipbes_kg.rdf.reader import load_graph
+from ipbes_kg.validate.terms import declared_terms, graph_iris, unknown_terms
 
 ONTOLOGY = URIRef("https://w3id.org/ipbes-kg/ontology")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,3 +1,3 @@
-from ipbes_kg.launch import main
+from ipbes_kg.cli import main
 
 main()

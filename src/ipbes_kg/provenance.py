@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 
-from ipbes_kg.namespaces import IPBES, PREFIXES
+from ipbes_kg.rdf.names import IPBES, PREFIXES
 from ipbes_kg.source import squash
 
 QUOTE = Namespace(IPBES).quote

@@ -8,7 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.paths import expand_paths
+from ipbes_kg.home import expand_paths
 
 
 def read_text(path: Path) -> str:

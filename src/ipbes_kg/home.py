@@ -5,6 +5,7 @@ reads them from the repository root. ``IPBES_KG_HOME`` (or ``--home``) points at
 """
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,3 +73,22 @@ def find_home(explicit: str | os.PathLike[str] | None = None) -> Home:
     raise UserError(
         f"cannot find the packaged graph; reinstall ipbes-kg or set ${HOME_ENV} to a checkout"
     )
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given, directories as the Turtle files directly inside them, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(path.glob("*.ttl"))
+            if not files:
+                raise UserError(
+                    f"{path}: directory has no .ttl files; name Turtle files or a folder of them"
+                )
+            found.extend(files)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UserError(f"{path}: no such file or directory")
+    return found

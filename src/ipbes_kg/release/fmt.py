@@ -7,8 +7,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ipbes_kg.graph import parse_turtle
-from ipbes_kg.namespaces import bind_prefixes
+from ipbes_kg.rdf.names import bind_prefixes
+from ipbes_kg.rdf.reader import parse_turtle
 
 
 def canonical_turtle(path: Path) -> str:

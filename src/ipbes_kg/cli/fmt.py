@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.commands import home_of
+from ipbes_kg.cli._home import home_of
 
 
 @click.command("fmt")
@@ -19,8 +19,8 @@ def fmt_command(ctx: click.Context, paths: tuple[Path, ...], check: bool) -> Non
     PATHS are files or folders; default: the data files of the checkout (--home). The
     vocabulary and shapes are hand-laid source files and are not reformatted by default.
     """
-    from ipbes_kg.fmt import format_files
-    from ipbes_kg.paths import expand_paths
+    from ipbes_kg.home import expand_paths
+    from ipbes_kg.release.fmt import format_files
 
     if paths:
         files = expand_paths(paths)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ipbes_kg.namespaces import PREFIXES, curie
+from ipbes_kg.rdf.names import PREFIXES, curie
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 FORMATS = ("table", "csv", "tsv", "json", "md", "ttl")

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from ipbes_kg.catalog import CannedQuery
 from ipbes_kg.errors import UserError
-from ipbes_kg.query import check_read_only, with_values
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term, literal
+from ipbes_kg.query.catalog import CannedQuery
+from ipbes_kg.query.engine import check_read_only, with_values
+from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, literal
 
 USER_ENV = "IPBES_KG_USER"
 PASSWORD_ENV = "IPBES_KG_PASSWORD"

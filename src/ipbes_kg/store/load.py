@@ -8,7 +8,7 @@ in the target graph and the load fails (exit 1) if the count is not what was sen
 
 The body is streamed from a file (N-Triples, ``Content-Length`` from its size); nothing holds a
 whole input file as one string. Credentials come from IPBES_KG_USER / IPBES_KG_PASSWORD or
-~/.netrc (see ``ipbes_kg.endpoint``); TLS certificates are verified unless told otherwise.
+~/.netrc (see ``ipbes_kg.query.remote``); TLS certificates are verified unless told otherwise.
 Transient failures (connection reset, 502/503/504, timeouts) are retried a bounded number of
 times with backoff; nothing else is.
 """
@@ -30,9 +30,9 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ipbes_kg.endpoint import credentials, http_error, public_url
 from ipbes_kg.errors import EXIT_FAILED, UserError
-from ipbes_kg.resources import Home
+from ipbes_kg.home import Home
+from ipbes_kg.query.remote import credentials, http_error, public_url
 
 STORES = ("oxigraph", "fuseki", "graphdb", "virtuoso", "generic")
 PROTOCOLS = ("auto", "gsp", "update")
@@ -182,7 +182,7 @@ def packaged_payload(home: Home, workdir: Path) -> Payload:
     stores sorted triples faster: at ×100 a PUT took 16 s sorted and 20 s in the store's order,
     and sorting the bytes costs 0.6 s.
     """
-    from ipbes_kg.query import load_store
+    from ipbes_kg.query.engine import load_store
 
     graph = load_store(home.graph_files())
     dump = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from ipbes_kg.graph import read_text
+from ipbes_kg.rdf.reader import read_text
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(<[^>]+>|[\w.-]*:[^\s;,]*)")

@@ -14,17 +14,17 @@ from typing import Any, NoReturn
 import click
 
 from ipbes_kg.errors import EXIT_INTERNAL, EXIT_USAGE, UserError
-from ipbes_kg.resources import HOME_ENV
+from ipbes_kg.home import HOME_ENV
 
 # Command name -> (module, attribute). Modules are imported only when their command runs, so
 # `ipbes-kg query` does not pay for importing the loader, pySHACL or rdflib.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "query": ("ipbes_kg.commands.query", "query_command"),
-    "queries": ("ipbes_kg.commands.query", "queries_command"),
-    "validate": ("ipbes_kg.commands.validate", "validate_command"),
-    "fmt": ("ipbes_kg.commands.fmt", "fmt_command"),
-    "build": ("ipbes_kg.commands.build", "build_command"),
-    "load": ("ipbes_kg.commands.load", "load_command"),
+    "query": ("ipbes_kg.cli.query", "query_command"),
+    "queries": ("ipbes_kg.cli.query", "queries_command"),
+    "validate": ("ipbes_kg.cli.validate", "validate_command"),
+    "fmt": ("ipbes_kg.cli.fmt", "fmt_command"),
+    "build": ("ipbes_kg.cli.build", "build_command"),
+    "load": ("ipbes_kg.cli.load", "load_command"),
 }
 
 
@@ -87,3 +87,8 @@ def cli(ctx: click.Context, home_path: Path | None, debug: bool) -> None:
     server. Exit codes: 0 ok, 1 problems found, 2 bad input, 3 internal error.
     """
     ctx.ensure_object(dict)["home_path"] = home_path
+
+
+def main() -> NoReturn:
+    """The console script ``ipbes-kg``."""
+    cli.main()

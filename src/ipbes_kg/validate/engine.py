@@ -29,10 +29,10 @@ from rdflib.namespace import RDFS, SH, XSD
 from rdflib.term import Identifier, Node
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.graph import Triple, parse_turtle, parse_turtle_native, rdflib_triples
-from ipbes_kg.locate import Locator
-from ipbes_kg.namespaces import bind_prefixes, curie
-from ipbes_kg.paths import expand_paths
+from ipbes_kg.home import expand_paths
+from ipbes_kg.rdf.names import bind_prefixes, curie
+from ipbes_kg.rdf.reader import Triple, parse_turtle, parse_turtle_native, rdflib_triples
+from ipbes_kg.validate.locate import Locator
 
 if (
     TYPE_CHECKING
@@ -264,7 +264,7 @@ def _terms(path: Path) -> list[Triple]:
 def load_turtle(paths: Iterable[Path]) -> Graph:
     """Parse Turtle files into one graph; every problem is a one-line UserError with the location.
 
-    On top of ipbes_kg.graph.parse_turtle: a UTF-8 byte-order mark and IRIs that are not valid
+    On top of ipbes_kg.rdf.reader.parse_turtle: a UTF-8 byte-order mark and IRIs that are not valid
     (spaces, braces…, which rdflib only logs) are input errors; rdflib's other log messages (such as
     ill-typed literals, which the shapes report as results) are not printed.
     """

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ipbes_kg import catalog, sparql_text
-from ipbes_kg.catalog import XSD, CannedQuery, Parameter
 from ipbes_kg.errors import UserError
-from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.resources import Home
-from ipbes_kg.results import AskResult, GraphResult, Result, SelectResult, Term, render
+from ipbes_kg.home import Home
+from ipbes_kg.query import catalog, sparql_text
+from ipbes_kg.query.catalog import XSD, CannedQuery, Parameter
+from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, render
+from ipbes_kg.rdf.names import PREFIXES
 
 LANGS = ("en", "zh")  # the languages of the graph's labels: choices of --lang
 
@@ -168,7 +168,7 @@ def answer(
         given.setdefault("lang", lang)
     bindings = bind(canned, given)
     if endpoint:
-        from ipbes_kg.endpoint import run_remote
+        from ipbes_kg.query.remote import run_remote
 
         result = run_remote(canned, bindings, endpoint, timeout)
     else:

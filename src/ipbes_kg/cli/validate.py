@@ -4,10 +4,13 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.commands import home_of
-from ipbes_kg.report import FORMATS
+from ipbes_kg.cli._home import home_of
+from ipbes_kg.validate.formats import FORMATS
 
-ENGINES = ("turbo", "pyshacl")  # = ipbes_kg.validate.ENGINES (tested); that module imports rdflib
+ENGINES = (
+    "turbo",
+    "pyshacl",
+)  # = ipbes_kg.validate.engine.ENGINES (tested); that module imports rdflib
 
 
 @click.command("validate")
@@ -64,9 +67,9 @@ def validate_command(
 
     Exit codes: 0 conforms, 1 results at or above --fail-on, 2 input error.
     """
-    from ipbes_kg.paths import expand_paths
-    from ipbes_kg.report import render
-    from ipbes_kg.validate import validate_files
+    from ipbes_kg.home import expand_paths
+    from ipbes_kg.validate.engine import validate_files
+    from ipbes_kg.validate.formats import render
 
     home = home_of(ctx)
     if paths:

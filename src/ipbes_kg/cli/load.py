@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.commands import home_of
+from ipbes_kg.cli._home import home_of
 from ipbes_kg.errors import UserError
-from ipbes_kg.store import PROTOCOLS, STORES
+from ipbes_kg.store.load import PROTOCOLS, STORES
 
 
 @click.command("load")
@@ -106,9 +106,9 @@ def load_command(
     Exit codes: 0 loaded and counted, 1 the store's count differs from what was sent,
     2 bad input or the server refused (one line says why).
     """
-    from ipbes_kg.endpoint import public_url
-    from ipbes_kg.paths import expand_paths
-    from ipbes_kg.store import (
+    from ipbes_kg.home import expand_paths
+    from ipbes_kg.query.remote import public_url
+    from ipbes_kg.store.load import (
         Http,
         check_plan,
         file_payload,

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from ipbes_kg import sparql_text
 from ipbes_kg.errors import UserError
+from ipbes_kg.query import sparql_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _BASIL = re.compile(r"^(__?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)$")

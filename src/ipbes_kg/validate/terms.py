@@ -25,7 +25,7 @@ from rdflib.namespace import (
     DefinedNamespace,
 )
 
-from ipbes_kg.namespaces import IPBES
+from ipbes_kg.rdf.names import IPBES
 
 ELI = "http://data.europa.eu/eli/ontology#"
 OA = "http://www.w3.org/ns/oa#"

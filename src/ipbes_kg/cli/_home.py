@@ -2,7 +2,7 @@
 
 import click
 
-from ipbes_kg.resources import Home, find_home
+from ipbes_kg.home import Home, find_home
 
 
 def home_of(ctx: click.Context) -> Home:

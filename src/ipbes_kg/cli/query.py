@@ -4,9 +4,9 @@ import json
 
 import click
 
-from ipbes_kg.commands import home_of
-from ipbes_kg.query import LANGS
-from ipbes_kg.results import FORMATS
+from ipbes_kg.cli._home import home_of
+from ipbes_kg.query.engine import LANGS
+from ipbes_kg.query.results import FORMATS
 
 
 @click.command("queries")
@@ -22,7 +22,7 @@ from ipbes_kg.results import FORMATS
 @click.pass_context
 def queries_command(ctx: click.Context, fmt: str) -> None:
     """List the canned queries: name, summary and parameters."""
-    from ipbes_kg.catalog import list_queries
+    from ipbes_kg.query.catalog import list_queries
 
     items = list_queries(home_of(ctx).queries)
     if fmt == "json":
@@ -110,7 +110,7 @@ def query_command(
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
     """
-    from ipbes_kg.query import answer
+    from ipbes_kg.query.engine import answer
 
     text = answer(home_of(ctx), name, params, fmt, lang, width, endpoint, timeout)
     click.echo(text, nl=False)

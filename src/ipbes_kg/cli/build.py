@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.commands import home_of
+from ipbes_kg.cli._home import home_of
 
 
 @click.command("build")
@@ -25,7 +25,7 @@ def build_command(ctx: click.Context, out: Path) -> None:
     description (void.ttl) and SHA256SUMS. Two builds of the same input are byte-identical;
     files whose content is unchanged are not rewritten.
     """
-    from ipbes_kg.build import build
+    from ipbes_kg.release.build import build
 
     result = build(home_of(ctx), out)
     for artefact in result.artefacts:

@@ -21,9 +21,9 @@ from rdflib.namespace import DCTERMS, OWL, XSD
 
 from ipbes_kg import __version__
 from ipbes_kg.errors import UserError
-from ipbes_kg.graph import parse_turtle
-from ipbes_kg.namespaces import ID, PREFIXES, bind_prefixes, curie
-from ipbes_kg.resources import Home
+from ipbes_kg.home import Home
+from ipbes_kg.rdf.names import ID, PREFIXES, bind_prefixes, curie
+from ipbes_kg.rdf.reader import parse_turtle
 
 NAME = "ipbes-kg"
 DATASET = URIRef("https://w3id.org/ipbes-kg/dataset")
