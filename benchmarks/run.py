@@ -451,14 +451,13 @@ def bind_queries(home: Path, out: Path) -> dict[str, str]:
     """Write each canned query with its parameters bound (the text both sides run)."""
     from ipbes_kg.query import catalog
     from ipbes_kg.query import engine as query
+    from ipbes_kg.query.binding import bound_text
 
     out.mkdir(parents=True, exist_ok=True)
     forms: dict[str, str] = {}
     for canned in catalog.list_queries(home / "queries"):
         bindings = query.bind(canned, QUERY_PARAMS.get(canned.name, {}))
-        (out / f"{canned.name}.rq").write_text(
-            query.with_values(canned, bindings), encoding="utf-8"
-        )
+        (out / f"{canned.name}.rq").write_text(bound_text(canned, bindings), encoding="utf-8")
         forms[canned.name] = canned.form
     (out / "params.json").write_text(json.dumps(QUERY_PARAMS), encoding="utf-8")
     return forms

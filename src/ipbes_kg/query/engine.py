@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import Home
 from ipbes_kg.query import catalog, sparql_text
+from ipbes_kg.query.binding import _syntax_error, bound_text
 from ipbes_kg.query.catalog import XSD, CannedQuery, Parameter
 from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, render
 from ipbes_kg.rdf.names import PREFIXES
@@ -80,24 +81,6 @@ def check_read_only(query: CannedQuery) -> None:
         raise UserError(f"{query.name}: not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
 
 
-def with_values(query: CannedQuery, bindings: Mapping[str, Term]) -> str:
-    """The query text with a VALUES block binding ``bindings`` at the top of its WHERE group."""
-    if not bindings:
-        return query.text
-    try:
-        offset = sparql_text.where_body_offset(query.text)
-    except ValueError as exc:
-        raise _syntax_error(query, exc) from exc
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    block = f"\n  VALUES ({names}) {{ ({values}) }}\n"
-    return query.text[:offset] + block + query.text[offset:]
-
-
-def _syntax_error(query: CannedQuery, exc: Exception) -> UserError:
-    return UserError(f"{query.path}: SPARQL syntax error: {exc}; fix the query")
-
-
 # --- in-process engine -------------------------------------------------------------------
 
 
@@ -116,7 +99,7 @@ def load_store(files: Iterable[Path]) -> ox.Store:
 def run_embedded(query: CannedQuery, bindings: Mapping[str, Term], store: ox.Store) -> Result:
     check_read_only(query)
     try:
-        answer = store.query(with_values(query, bindings))
+        answer = store.query(bound_text(query, bindings))
     except SyntaxError as exc:
         raise _syntax_error(query, exc) from exc
     if isinstance(answer, ox.QueryBoolean):

@@ -15,8 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pyoxigraph as ox
 
 from ipbes_kg.errors import UserError
+from ipbes_kg.query.binding import bound_text
 from ipbes_kg.query.catalog import CannedQuery
-from ipbes_kg.query.engine import check_read_only, with_values
+from ipbes_kg.query.engine import check_read_only
 from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, literal
 
 USER_ENV = "IPBES_KG_USER"
@@ -113,7 +114,7 @@ def run_remote(
     client = SPARQLWrapper(url)
     client.setMethod(POST)
     client.setTimeout(int(max(timeout, 1)))
-    client.setQuery(with_values(query, bindings))
+    client.setQuery(bound_text(query, bindings))
     # SPARQLWrapper guesses the form with a regex that comments and IRIs can fool (and then
     # sends the query as an update); we know the form from our own lexer.
     client.queryType = query.form
