@@ -22,8 +22,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 
 from ipbes_kg.home import Home
+from ipbes_kg.rdf.names import SHAPES
 from ipbes_kg.rdf.reader import load_graph
-from ipbes_kg.validate.engine import ENGINES, SHAPES, Result, validate_files
+from ipbes_kg.validate import ENGINES, Result, validate_files
 
 ROOT = Path(__file__).resolve().parents[1]
 HOME = Home(ROOT)
