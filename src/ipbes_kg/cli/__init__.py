@@ -48,12 +48,20 @@ class Cli(click.Group):
         extra["standalone_mode"] = False
         try:
             code = super().main(argv, prog_name or "ipbes-kg", **extra)
-        except click.exceptions.Abort:
-            _fail("aborted", 130)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            # Ctrl-C: one line, exit 130 like a shell; writes are atomic, so nothing is half-written
+            _fail("interrupted", 130)
         except click.ClickException as exc:
             _fail(exc.format_message(), EXIT_USAGE)
         except UserError as exc:
             _fail(exc.message, exc.exit_code)
+        except UnicodeEncodeError as exc:
+            encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+            _fail(
+                f"cannot write {exc.object[exc.start : exc.start + 1]!a} (and maybe more) in the output encoding "
+                f"{encoding}; set PYTHONIOENCODING=utf-8 (or use a UTF-8 terminal)",
+                EXIT_USAGE,
+            )
         except Exception as exc:
             if "--debug" in argv:
                 raise
@@ -65,7 +73,10 @@ class Cli(click.Group):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+    line = f"error: {' '.join(message.split())}"
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    # the message names files and values: never let a narrow stderr encoding turn it into a traceback
+    click.echo(line.encode(encoding, "backslashreplace").decode(encoding), err=True)
     sys.exit(code)
 
 
