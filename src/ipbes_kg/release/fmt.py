@@ -19,12 +19,11 @@ from ipbes_kg.errors import UserError
 from ipbes_kg.files import write_atomically
 from ipbes_kg.rdf.names import bind_prefixes
 from ipbes_kg.rdf.reader import rdflib_graph, read_text, read_triples, syntax_error
-from ipbes_kg.validate.lexer import scan
+from ipbes_kg.validate.lexer import Positions, scan
 
 
-def _header(path: Path, text: str) -> str:
+def _header(path: Path, positions: Positions) -> str:
     """The comment lines before the first statement; refuse a comment anywhere else."""
-    positions = scan(text)
     first = positions.first_statement
     header = []
     for line, column, comment in positions.comments:
@@ -42,8 +41,13 @@ def _header(path: Path, text: str) -> str:
 def canonical_turtle(path: Path) -> str:
     """The file's triples as rdflib ``longturtle`` with the project's prefixes, header kept."""
     triples = read_triples(path)
-    header = _header(path, read_text(path))
+    positions = scan(read_text(path))
+    header = _header(path, positions)
     graph = bind_prefixes(Graph(bind_namespaces="none"))
+    known = {str(namespace) for _, namespace in graph.namespaces()}
+    for prefix, namespace in positions.prefixes.items():  # the file's own names for the others
+        if namespace not in known and prefix not in dict(graph.namespaces()):
+            graph.bind(prefix, namespace)
     text = header + rdflib_graph(triples, graph).serialize(format="longturtle")
     _check_same(path, triples, text)
     return text

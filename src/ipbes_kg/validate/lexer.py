@@ -50,6 +50,7 @@ class Positions:
     objects: dict[tuple[str, str, str], Position] = field(default_factory=dict)
     comments: list[tuple[int, int, str]] = field(default_factory=list)
     first_statement: int | None = None  # line of the first directive or statement
+    prefixes: dict[str, str] = field(default_factory=dict)  # as declared, last one wins
 
 
 @dataclass
@@ -63,7 +64,7 @@ class _Frame:
 def scan(text: str) -> Positions:
     """The positions of the statements and comments of ``text`` (valid Turtle)."""
     found = Positions()
-    prefixes: dict[str, str] = {}
+    prefixes = found.prefixes
     stack = [_Frame(None, "subject")]
     directive: list[str] = []  # tokens of a @prefix / PREFIX / @base / BASE being read
     line, line_start = 1, 0
