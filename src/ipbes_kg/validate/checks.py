@@ -135,23 +135,40 @@ def _duplicate_labels(
             key = (t.object.value, t.object.language or "")
             named[key].add(subject)
             shown[key] = t.object
-    shared: dict[tuple[str, str], tuple[str, str]] = {}  # (entity, other) -> first label key
+    first: dict[str, tuple[tuple[str, str], str, str, int]] = {}  # entity -> label, other, class, n
     for key, entities in sorted(named.items(), key=lambda item: (item[0][1] != "en", item[0])):
-        for entity in entities:
-            for other in entities - {entity}:
-                shared.setdefault((entity, other), key)
-    results = []
-    for (entity, other), key in sorted(shared.items()):
-        common = sorted(classes[entity] & classes[other])
-        if not common:
+        if len(entities) < 2:
             continue
+        by_class: dict[str, list[str]] = defaultdict(list)
+        for entity in entities:
+            for cls in classes[entity]:
+                by_class[cls].append(entity)
+        for cls, members in sorted(by_class.items()):
+            if len(members) < 2:
+                continue
+            members.sort()
+            for entity in members:
+                if entity not in first:
+                    other = members[1] if entity == members[0] else members[0]
+                    first[entity] = (key, other, cls, len(members) - 1)
+    results = []
+    for entity, (key, other, cls, count) in sorted(first.items()):
         value = _literal(shown[key])
+        more = f" (and {count - 1} more)" if count > 1 else ""
         message = (
-            f"{curie(other)} has the same label {value} and class {curie(common[0])}; "
+            f"{curie(other)}{more} has the same label {value} and class {curie(cls)}; "
             "a copy under a new IRI? merge the two or tell them apart"
         )
-        found = where(entity, RDFS_LABEL, None)
         results.append(
-            _result("duplicate-label", entity, RDFS_LABEL, value, message, labels, found, "warning")
+            _result(
+                "duplicate-label",
+                entity,
+                RDFS_LABEL,
+                value,
+                message,
+                labels,
+                where(entity, RDFS_LABEL, None),
+                "warning",
+            )
         )
     return results
