@@ -18,8 +18,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>[ \t\r\n]+)
-    |(?P<comment>\#[^\n]*)
+    (?P<lead>[ \t\r\n]*)
+    (?:(?P<comment>\#[^\n]*)
     |(?P<iri><[^>\s]*>)
     |(?P<lstring>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
     |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
@@ -30,6 +30,7 @@ _TOKEN = re.compile(
     |(?P<punct>[;,.\[\]()])
     |(?P<word>[A-Za-z_][\w-]*)
     |(?P<other>.)
+    |(?P<end>\Z))
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -72,28 +73,32 @@ def scan(text: str) -> Positions:
 
     def iri_of(kind: str, value: str) -> str | None:
         if kind == "iri":
-            return _ESCAPE.sub(r"\1", value[1:-1])
+            return _ESCAPE.sub(r"\1", value[1:-1]) if "\\" in value else value[1:-1]
         if kind == "pname":
             prefix, _, local = value.partition(":")
             namespace = prefixes.get(prefix)
-            return None if namespace is None else namespace + _ESCAPE.sub(r"\1", local)
+            if namespace is None:
+                return None
+            return namespace + (_ESCAPE.sub(r"\1", local) if "\\" in local else local)
         if kind == "word" and value == "a":
             return RDF_TYPE
         return None
 
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
-        value = match.group()
-        start = match.start()
+        lead = match.group("lead")
+        if "\n" in lead:
+            line += lead.count("\n")
+            line_start = match.start() + lead.rindex("\n") + 1
+        if kind == "end" or kind == "lead":
+            continue
+        value = match.group(kind)
+        start = match.start(kind)
         column = start - line_start + 1
         here = line
-        if kind in ("ws", "lstring", "string", "comment"):
-            newlines = value.count("\n")
-            if newlines:
-                line += newlines
-                line_start = start + value.rindex("\n") + 1
-        if kind == "ws":
-            continue
+        if kind in ("lstring", "string") and "\n" in value:
+            line += value.count("\n")
+            line_start = start + value.rindex("\n") + 1
         if kind == "comment":
             found.comments.append((here, column, value))
             continue

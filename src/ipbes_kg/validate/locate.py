@@ -22,6 +22,13 @@ class Locator:
         self.files = files
         self._positions: dict[Path, Positions] = {}
         self._starts: dict[str, list[tuple[Path, int, int]]] | None = None
+        self._shown: dict[Path, str] = {}
+
+    def shown(self, path: Path) -> str:
+        name = self._shown.get(path)
+        if name is None:
+            name = self._shown[path] = shown(path)
+        return name
 
     def positions(self, path: Path) -> Positions:
         found = self._positions.get(path)
@@ -53,14 +60,14 @@ class Locator:
                     else None
                 ) or positions.predicates.get((subject, predicate))
                 if at is not None:
-                    return shown(path), at[0], at[1]
+                    return self.shown(path), at[0], at[1]
         path, line, column = places[0]
-        return shown(path), line, column
+        return self.shown(path), line, column
 
     def duplicates(self, subjects: set[str] | None = None) -> dict[str, list[Where]]:
         """Subjects that start statements in more than one place (in ``subjects`` if given)."""
         return {
-            iri: [(shown(p), line, column) for p, line, column in places]
+            iri: [(self.shown(p), line, column) for p, line, column in places]
             for iri, places in self.starts.items()
             if len(places) > 1 and (subjects is None or iri in subjects)
         }
