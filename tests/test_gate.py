@@ -314,3 +314,48 @@ def test_an_output_encoding_that_cannot_write_chinese_is_one_line(checkout: Path
     assert done.stderr.count("\n") == 1
     assert done.stderr.startswith("error: cannot write '\\u")
     assert "PYTHONIOENCODING=utf-8" in done.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# The pre-commit hook of docs/VALIDATION.md, in a scratch repository
+# ------------------------------------------------------------------------------------------------
+
+HOOK = """repos:
+  - repo: local
+    hooks:
+      - id: ipbes-kg-validate
+        name: ipbes-kg validate (SHACL)
+        entry: ipbes-kg validate
+        language: system
+        files: \\\\.ttl$
+        require_serial: true
+"""
+
+
+def test_pre_commit_hook_passes_on_clean_data_and_fails_on_a_staged_mistake(
+    checkout: Path,
+) -> None:
+    pytest.importorskip("pre_commit")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("IPBES_KG_HOME", None)
+    env["PRE_COMMIT_HOME"] = str(checkout.parent / "pre-commit-cache")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args, cwd=checkout, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    (checkout / ".pre-commit-config.yaml").write_text(HOOK, encoding="utf-8")
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    done = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    path = checkout / "data" / "tsus.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ipbes:hostedBy agent:csir", "ipbes:hostedBy agent:cisr"), "utf-8")
+    run("git", "add", "data/tsus.ttl")
+    done = run(sys.executable, "-m", "pre_commit", "run")
+    assert done.returncode == 1
+    line = text[: text.index("ipbes:hostedBy agent:csir")].count("\n") + 1
+    assert f"data/tsus.ttl\n{f'{line}:20':>8}  violation" in done.stdout
+    assert "did you mean agent:csir?" in done.stdout
