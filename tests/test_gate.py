@@ -327,7 +327,7 @@ HOOK = """repos:
         name: ipbes-kg validate (SHACL)
         entry: ipbes-kg validate
         language: system
-        files: \\\\.ttl$
+        files: \\.ttl$
         require_serial: true
 """
 
@@ -350,6 +350,7 @@ def test_pre_commit_hook_passes_on_clean_data_and_fails_on_a_staged_mistake(
     run("git", "add", "-A")
     done = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
     assert done.returncode == 0, done.stdout + done.stderr
+    run("git", "-c", "user.name=gate", "-c", "user.email=gate@example.org", "commit", "-qm", "data")
     path = checkout / "data" / "tsus.ttl"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("ipbes:hostedBy agent:csir", "ipbes:hostedBy agent:cisr"), "utf-8")
@@ -357,5 +358,5 @@ def test_pre_commit_hook_passes_on_clean_data_and_fails_on_a_staged_mistake(
     done = run(sys.executable, "-m", "pre_commit", "run")
     assert done.returncode == 1
     line = text[: text.index("ipbes:hostedBy agent:csir")].count("\n") + 1
-    assert f"data/tsus.ttl\n{f'{line}:20':>8}  violation" in done.stdout
+    assert f"data/tsus.ttl\n  {f'{line}:20':>8}  violation" in done.stdout
     assert "did you mean agent:csir?" in done.stdout
