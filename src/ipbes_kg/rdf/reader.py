@@ -126,6 +126,15 @@ def read_triples(path: Path) -> list[ox.Triple]:
     return [quad.triple for quad in quads]
 
 
+def parse_bytes(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Triple]:
+    """Triples from bytes that are not a file (a server's CONSTRUCT answer); errors name
+    ``source`` (a URL, never with credentials) and the line:column in the body."""
+    try:
+        return [quad.triple for quad in ox.parse(data, format=fmt)]
+    except SyntaxError as exc:
+        raise syntax_error(source, exc) from exc
+
+
 def read_files(paths: Iterable[Path]) -> list[ox.Triple]:
     return [triple for path in paths for triple in read_triples(path)]
 
