@@ -9,10 +9,10 @@ from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import PROV, RDFS
+from report_source import split_units
 
 from ipbes_kg.graph import load_graph
 from ipbes_kg.provenance import QUOTE, check_quotes
-from ipbes_kg.source import split_units
 
 SOURCE = Path(__file__).resolve().parents[2] / "shared/source/IPBES-7-2.zh.txt"
 

@@ -1,5 +1,7 @@
 """The knowledge graph itself: complete files, traceable facts, canonical literals, clean Turtle."""
 
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from ipbes_kg.graph import load_graph, parse_turtle
 from ipbes_kg.namespaces import ID, IPBES, PREFIXES
 from ipbes_kg.provenance import QUOTE, check_quotes
 from ipbes_kg.resources import Home
-from ipbes_kg.source import split_units
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from report_source import split_units
 
 DATA_FILES = {
     "assessments.ttl", "contributions.ttl", "decisions.ttl", "documents.ttl", "events.ttl",
@@ -117,3 +121,60 @@ def test_no_dangling_references(everything: Graph) -> None:
 def test_turtle_parses_file_by_file(home: Home) -> None:
     for path in home.data_files():
         assert len(parse_turtle(Path(path))) > 0
+
+
+TEXT = URIRef("https://schema.org/text")
+NOTATION = URIRef("http://www.w3.org/2004/02/skos/core#notation")
+_HEADER_LINE = re.compile(r"^\s*(IPBES/7/2|\d{1,2})\s*$")  # page headers and page numbers
+
+
+def _paragraph_texts(data: Graph) -> dict[str, str]:
+    return {
+        str(s)[len(PARA) :]: str(o)
+        for s in data.subjects(RDF.type, URIRef(IPBES + "Paragraph"))
+        for o in data.objects(s, TEXT)
+    }
+
+
+def test_paragraph_texts_are_the_source_text(data: Graph, source_text: str) -> None:
+    """An oracle independent of the splitter: with page headers, page numbers and the PDF's link
+    lines deleted from the raw file and all whitespace ignored, every paragraph's schema:text
+    stands in it (a paragraph a footnote interrupts, once the footnotes' own texts are cut out),
+    and the paragraphs together are exactly as long as it: no text lost, none repeated."""
+    kept = [
+        line
+        for line in source_text.splitlines()
+        if not _HEADER_LINE.match(line) and not line.startswith("http")
+    ]
+    raw = re.sub(r"\s+", "", "".join(kept))
+    texts = {key: re.sub(r"\s+", "", text) for key, text in _paragraph_texts(data).items()}
+    without_notes = raw
+    for key, text in texts.items():
+        if key.startswith("fn"):
+            without_notes = without_notes.replace(text, "", 1)
+    assert [k for k, t in texts.items() if not t or (t not in raw and t not in without_notes)] == []
+    assert sum(len(t) for t in texts.values()) == len(raw)
+
+
+def test_every_numbered_unit_of_the_source_is_a_paragraph_text(
+    data: Graph, source_text: str
+) -> None:
+    """Each numbered paragraph (\"10. \") and sub-paragraph (\"(b) \") of the raw file begins the
+    text of the paragraph entity whose notation it is, in reading order."""
+    notations = {
+        str(s)[len(PARA) :]: str(o)
+        for s in data.subjects(RDF.type, URIRef(IPBES + "Paragraph"))
+        for o in data.objects(s, NOTATION)
+    }
+    texts = _paragraph_texts(data)
+    parent = ""
+    starts = []
+    for line in source_text.splitlines():
+        if match := re.match(r"^(\d{1,2})\. ", line):
+            parent = match.group(1)
+            starts.append((f"{parent}", line.strip()))
+        elif match := re.match(r"^\(([a-e])\) ", line):
+            starts.append((f"{parent}({match.group(1)})", line.strip()))
+    by_notation = {notation: texts[key] for key, notation in notations.items()}
+    assert [n for n, line in starts if not by_notation.get(n, "").startswith(line[:12])] == []
+    assert len(starts) == sum(1 for n in notations.values() if re.match(r"^\d", n))

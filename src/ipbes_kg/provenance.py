@@ -1,15 +1,19 @@
 """Every fact traced to the report: each quote must stand in a paragraph its subject cites."""
 
+import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 
 from ipbes_kg.namespaces import IPBES, PREFIXES
-from ipbes_kg.source import squash
 
 QUOTE = Namespace(IPBES).quote
 PARA = PREFIXES["para"]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 @dataclass(frozen=True)
