@@ -27,7 +27,7 @@ def _imports(name: str) -> set[str]:
         if isinstance(node, ast.ImportFrom) and node.module:
             base = node.module
             if node.level:  # relative imports are not used, but resolve them anyway
-                base = ".".join(name.split(".")[: -node.level] + [node.module])
+                base = ".".join([*name.split(".")[: -node.level], node.module])
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
                 found.add(candidate if candidate in MODULES else base)
@@ -55,9 +55,7 @@ def test_every_module_says_why_it_exists(name: str) -> None:
 
 def _strip_packages(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """A package's __init__ re-exporting its modules is not a cycle with them."""
-    return {
-        name: {m for m in deps if not name.startswith(m + ".")} for name, deps in graph.items()
-    }
+    return {name: {m for m in deps if not name.startswith(m + ".")} for name, deps in graph.items()}
 
 
 def test_no_import_cycle() -> None:
