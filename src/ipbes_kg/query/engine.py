@@ -142,6 +142,7 @@ def answer(
     width: int | None = None,
     endpoint: str | None = None,
     timeout: float = 30.0,
+    graph: str | None = None,
 ) -> str:
     """The text ``ipbes-kg query`` prints: canned query ``name`` (or a .rq path), run
     in-process over ``home``'s graph or on ``endpoint``, rendered in format ``fmt``."""
@@ -153,7 +154,7 @@ def answer(
     if endpoint:
         from ipbes_kg.query.remote import run_remote
 
-        result = run_remote(canned, bindings, endpoint, timeout)
+        result = run_remote(canned, bindings, endpoint, timeout, graph)
     else:
         result = run_embedded(canned, bindings, load_store(home.graph_files()))
     try:
