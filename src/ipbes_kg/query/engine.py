@@ -1,7 +1,7 @@
 """Running canned or ad-hoc SPARQL: in-process over the packaged graph, or on any endpoint.
 
-Parameters are bound as RDF terms, never pasted into query text as raw strings: a VALUES block
-at the top of the WHERE group binds each one, written as an escaped N-Triples term. The same
+Parameters are bound as RDF terms, never pasted into query text as raw strings: each occurrence
+of the variable is replaced by the escaped N-Triples term (``query/binding.py``). The same
 text runs in-process (pyoxigraph) and on any endpoint, so both give the same answers.
 (pyoxigraph's own substitutions need the variable projected, which BASIL parameters are not.)
 """
