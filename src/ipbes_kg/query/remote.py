@@ -26,7 +26,7 @@ from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult,
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
 
-__all__ = ["check_url", "public_url", "run_remote", "run_text"]
+__all__ = ["check_url", "parse_answer", "public_url", "run_remote", "run_text"]
 
 
 def run_remote(
@@ -62,15 +62,22 @@ def run_text(
             },
         )
         body = response.read()
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if graph_form:
+        media = response.headers.get("content-type", "")
+    return parse_answer(body, media, form, url)
+
+
+def parse_answer(body: bytes, media: str, form: str, where: str) -> Result:
+    """A query answer (SPARQL JSON results, or N-Triples/Turtle for CONSTRUCT and DESCRIBE)
+    from ``where`` as a ``Result``; a one-line error if it is neither."""
+    media = media.split(";")[0].strip().lower()
+    if form in ("CONSTRUCT", "DESCRIBE"):
         fmt = ox.RdfFormat.N_TRIPLES if media in ("application/n-triples", "text/plain") else None
         try:
             quads = ox.parse(body, format=fmt or ox.RdfFormat.TURTLE)
             return GraphResult([q.triple for q in quads])
         except SyntaxError as exc:
             raise UserError(
-                f"{public_url(url)}: the answer is not RDF ({media or 'no type'}: "
+                f"{public_url(where)}: the answer is not RDF ({media or 'no type'}: "
                 f"{' '.join(str(exc).split())[:120]}); is this a SPARQL query endpoint?"
             ) from exc
     try:
@@ -84,7 +91,7 @@ def run_text(
         ]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserError(
-            f"{public_url(url)}: the answer is not SPARQL JSON results ({media or 'no type'}); "
+            f"{public_url(where)}: the answer is not SPARQL JSON results ({media or 'no type'}); "
             "is this a SPARQL query endpoint?"
         ) from exc
     return SelectResult(variables, rows)
