@@ -7,8 +7,11 @@ query runs with its defaults, with every example parameter the docs show and wit
 """
 
 import collections
+import functools
 import os
 import re
+import shlex
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -399,3 +402,82 @@ def test_load_accepts_the_trig_that_build_writes(
     code, _, err = run("load", "-e", oxigraph.url, "--graph", graph, str(trig))
     assert code == 0, err
     assert _count(oxigraph.query_url, graph) >= payload.triples
+
+
+# --- docs/LOADING.md's commands, as written --------------------------------------------------
+
+
+def doc_commands(title: str) -> list[tuple[list[str], list[str]]]:
+    """(command words, the '# …' lines shown after it) for each ipbes-kg or isql-vt command in
+    the ```sh blocks of LOADING.md's section ``title``; curl lines are left to curl."""
+    text = (ROOT / "docs/LOADING.md").read_text(encoding="utf-8")
+    section = text.split(f"### {title}", 1)[1].split("\n### ", 1)[0]
+    found: list[tuple[list[str], list[str]]] = []
+    for block in re.findall(r"```sh\n(.*?)\n```", section, flags=re.S):
+        previous: list[str] | None = None
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.startswith("#"):
+                if previous is not None:
+                    found[-1][1].append(line[1:].strip())
+                continue
+            words = shlex.split(line, comments=True)
+            previous = words if words and words[0] != "curl" else None
+            if previous is not None:
+                found.append((previous, []))
+    return found
+
+
+def run_documented(
+    commands: list[tuple[list[str], list[str]]],
+    replace: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> int:
+    ran = 0
+    for words, shown in commands:
+        words = [functools.reduce(lambda w, kv: w.replace(*kv), replace.items(), w) for w in words]
+        env = {}
+        while "=" in words[0] and not words[0].startswith("-"):
+            name, _, value = words.pop(0).partition("=")
+            env[name] = value
+        with monkeypatch.context() as patch:
+            for name, value in env.items():
+                patch.setenv(name, value)
+            if words[0] == "isql-vt":
+                done = subprocess.run(words, capture_output=True, text=True, timeout=60)
+                code, out, err = done.returncode, done.stdout, done.stderr
+                assert "*** Error" not in out + err, out + err
+            else:
+                assert words[0] == "ipbes-kg", words
+                code, out, err = run_cli(*words[1:])
+        assert code == 0, (words, err)
+        for line in shown:
+            if line.startswith("warning:"):
+                assert line.removesuffix("…").strip() in err, (words, err)
+            else:
+                assert out.splitlines() == [line], (words, out)
+        ran += 1
+    return ran
+
+
+def test_loading_md_oxigraph_commands_as_written(
+    oxigraph: OxigraphServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commands = doc_commands("Oxigraph")
+    assert run_documented(commands, {"http://127.0.0.1:7878": oxigraph.url}, monkeypatch) == 4
+
+
+def test_loading_md_virtuoso_commands_as_written(
+    virtuoso: VirtuosoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documented grant (for a user of its own here) is all the load needs."""
+    commands = doc_commands("Virtuoso")
+    replace = {
+        "http://127.0.0.1:8890": virtuoso.url,
+        "1111": str(virtuoso.isql_port),
+        "$DBA_PASSWORD": "dba",
+        "ipbes_loader": "docs_loader",
+        "https://w3id.org/ipbes-kg/graph": GRAPH + "/loading-md",
+    }
+    monkeypatch.delenv(transport.USER_ENV, raising=False)
+    monkeypatch.delenv(transport.PASSWORD_ENV, raising=False)
+    assert run_documented(commands, replace, monkeypatch) == 4
