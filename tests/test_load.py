@@ -535,3 +535,85 @@ def test_packaged_payload_is_sorted(snapshot: Home, tmp_path: Path) -> None:
     """Oxigraph stores sorted triples faster (benchmarks/notes.md): the payload is sorted."""
     lines = packaged_payload(snapshot, tmp_path).path.read_bytes().splitlines()
     assert lines == sorted(lines)
+
+
+# --- Fuseki and GraphDB: not installable here, so tested by protocol ------------------------
+
+
+def recording(
+    count: int, seen: list[tuple[str, str, str, bytes]]
+) -> Callable[..., tuple[int, dict[str, str], bytes]]:
+    def answer(
+        method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        seen.append((method, path, headers.get("Content-Type", ""), body))
+        if method in ("PUT", "HEAD"):
+            return 204, {}, b""
+        if headers.get("Content-Type") == "application/sparql-update":
+            return 204, {}, b""
+        return 200, {"Content-Type": "application/sparql-results+json"}, counting(count)
+
+    return answer
+
+
+def test_fuseki_urls_load_and_query(small_nt: Path) -> None:
+    seen: list[tuple[str, str, str, bytes]] = []
+    quoted = urllib.parse.quote(GRAPH, safe="")
+    with Stub(recording(10, seen)) as stub:
+        code, _, err = run(
+            "load",
+            "-e",
+            stub.url,
+            "--store",
+            "fuseki",
+            "--dataset",
+            "ipbes",
+            "--graph",
+            GRAPH,
+            str(small_nt),
+        )
+        assert code == 0, err
+        assert [(m, p, t) for m, p, t, _ in seen] == [
+            ("PUT", f"/ipbes/data?graph={quoted}", "application/n-triples"),
+            ("POST", "/ipbes/sparql", "application/x-www-form-urlencoded"),
+        ]
+        assert seen[0][3] == small_nt.read_bytes()
+        seen.clear()
+        code, _out, err = run(
+            "--home",
+            str(ROOT),
+            "query",
+            "tsu-count",
+            "-e",
+            f"{stub.url}/ipbes/sparql",
+            "--graph",
+            GRAPH,
+        )
+        form = urllib.parse.parse_qs(seen[0][3].decode())
+    assert form["default-graph-uri"] == [GRAPH] and "ASK" in form["query"][0]
+
+
+def test_graphdb_urls_load_by_update_and_count_the_real_default_graph(small_nt: Path) -> None:
+    seen: list[tuple[str, str, str, bytes]] = []
+    with Stub(recording(10, seen)) as stub:
+        code, _out, err = run(
+            "load",
+            "-e",
+            stub.url,
+            "--store",
+            "graphdb",
+            "--repository",
+            "kg",
+            "--default",
+            "--protocol",
+            "update",
+            str(small_nt),
+        )
+    assert code == 0, err
+    assert [(m, p, t) for m, p, t, _ in seen] == [
+        ("POST", "/repositories/kg/statements", "application/sparql-update"),
+        ("POST", "/repositories/kg", "application/x-www-form-urlencoded"),
+    ]
+    assert seen[0][3].startswith(b"DROP SILENT DEFAULT ;\nINSERT DATA {")
+    count = urllib.parse.parse_qs(seen[1][3].decode())["query"][0]
+    assert "FROM <http://rdf4j.org/schema/rdf4j#nil>" in count
