@@ -450,13 +450,13 @@ def _base(cmd: Cmd, main: Cmd, base: Cmd | None) -> str | None:
 def bind_queries(home: Path, out: Path) -> dict[str, str]:
     """Write each canned query with its parameters bound (the text both sides run)."""
     from ipbes_kg.query import catalog
-    from ipbes_kg.query import engine as query
     from ipbes_kg.query.binding import bound_text
+    from ipbes_kg.query.params import bind
 
     out.mkdir(parents=True, exist_ok=True)
     forms: dict[str, str] = {}
     for canned in catalog.list_queries(home / "queries"):
-        bindings = query.bind(canned, QUERY_PARAMS.get(canned.name, {}))
+        bindings = bind(canned, QUERY_PARAMS.get(canned.name, {}))
         (out / f"{canned.name}.rq").write_text(bound_text(canned, bindings), encoding="utf-8")
         forms[canned.name] = canned.form
     (out / "params.json").write_text(json.dumps(QUERY_PARAMS), encoding="utf-8")

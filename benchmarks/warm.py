@@ -100,7 +100,8 @@ def queries(
     from ipbes_kg.home import Home
     from ipbes_kg.query import catalog
     from ipbes_kg.query import engine as query
-    from ipbes_kg.query.results import render
+    from ipbes_kg.query.formats import render
+    from ipbes_kg.query.params import bind
 
     home = Home(Path(home_dir).resolve())
     store = query.load_store(home.graph_files())
@@ -115,7 +116,7 @@ def queries(
         entry: dict[str, Any] = {"event": "done", "name": name}
         try:
             canned = catalog.resolve(name, home.queries)
-            bindings = query.bind(canned, params.get(name, {}))
+            bindings = bind(canned, params.get(name, {}))
             text = (Path(bound_dir) / f"{name}.rq").read_text(encoding="utf-8")
             fmt = "tsv" if canned.form in ("SELECT", "ASK") else "ttl"
 

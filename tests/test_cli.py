@@ -48,7 +48,7 @@ def test_unknown_option_is_one_line() -> None:
 
 
 def test_bad_choice_is_one_line() -> None:
-    assert_one_line_error(*run("query", "x", "--format", "xml"), 2, "xml")
+    assert_one_line_error(*run("query", "x", "--format", "yaml"), 2, "yaml")
 
 
 def test_bad_home_is_one_line(tmp_path: Path) -> None:

@@ -469,7 +469,7 @@ def test_timeout_is_one_line(small_nt: Path, monkeypatch: pytest.MonkeyPatch) ->
         (("--store", "virtuoso"), ("--graph",)),
         (("--store", "generic"), ("--query-url",)),
         (("/no/such/file.nt",), ("no such file",)),
-        (("README.md",), ("unknown RDF format",)),
+        (("README.md",), ("unknown RDF file type",)),
     ],
 )
 def test_bad_options_are_one_line(args: tuple[str, ...], needles: tuple[str, ...]) -> None:

@@ -11,9 +11,11 @@ from rdflib.plugins.sparql import prepareQuery
 
 from ipbes_kg.home import Home
 from ipbes_kg.query import catalog
-from ipbes_kg.query.engine import bind, load_store, run_embedded
+from ipbes_kg.query.engine import load_store, run_embedded
+from ipbes_kg.query.formats import render
+from ipbes_kg.query.params import bind
 from ipbes_kg.query.remote import run_remote
-from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, render
+from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult
 from ipbes_kg.rdf.names import PREFIXES
 from ipbes_kg.store.loading import load_payload
 from ipbes_kg.store.payload import packaged_payload
@@ -234,7 +236,7 @@ def test_turtle_output_parses_back_to_the_same_triples(home: Home, store: ox.Sto
     text = render(GraphResult(AWKWARD), "ttl")
     assert _reparsed(text) == set(AWKWARD)
     assert text == render(GraphResult(list(reversed(AWKWARD))), "ttl")  # order-independent
-    prefixes = [line.split()[1] for line in text.splitlines() if line.startswith("PREFIX ")]
+    prefixes = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix ")]
     assert prefixes == ["ipbes:", "para:", "rdfs:", "xsd:"]  # only those used, sorted
 
 

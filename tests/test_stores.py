@@ -26,7 +26,8 @@ from ipbes_kg import http as transport
 from ipbes_kg.home import Home
 from ipbes_kg.query import catalog
 from ipbes_kg.query.binding import bound_text
-from ipbes_kg.query.engine import bind, load_store, run_embedded
+from ipbes_kg.query.engine import load_store, run_embedded
+from ipbes_kg.query.params import bind
 from ipbes_kg.query.remote import parse_answer, run_remote
 from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term
 from ipbes_kg.store import gsp, loading

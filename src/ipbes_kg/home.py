@@ -1,7 +1,9 @@
 """Where the vocabulary, shapes, data and canned queries live.
 
-A wheel carries them under ``ipbes_kg/_resources``; an editable install or a source checkout
-reads them from the repository root. ``IPBES_KG_HOME`` (or ``--home``) points at any checkout.
+In order: ``--home``/``home=`` or ``$IPBES_KG_HOME``; else the checkout you stand in (the
+nearest folder upwards from the working folder with ``ontology/`` and ``data/``), so a
+maintainer's edits are what every command sees; else the copy the wheel carries under
+``ipbes_kg/_resources``.
 """
 
 import os
@@ -16,9 +18,11 @@ PARTS = ("ontology", "data", "queries")
 
 
 class Home(NamedTuple):
-    """A folder holding ``ontology/``, ``data/`` and ``queries/``."""
+    """A folder holding ``ontology/``, ``data/`` and ``queries/``; ``origin`` says how it was
+    chosen: "explicit", "environment", "checkout" or "packaged"."""
 
     root: Path
+    origin: str = "explicit"
 
     @property
     def ontology(self) -> Path:
@@ -51,31 +55,49 @@ def _is_home(path: Path) -> bool:
     return all((path / part).is_dir() for part in PARTS)
 
 
+def enclosing_checkout(start: Path | None = None) -> Path | None:
+    """The nearest folder from ``start`` (the working folder) upwards with ontology/ and data/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "ontology").is_dir() and (folder / "data").is_dir():
+            return folder
+    return None
+
+
 def find_home(explicit: str | os.PathLike[str] | None = None) -> Home:
-    """The explicit folder, else $IPBES_KG_HOME, else the packaged copy, else the checkout."""
-    chosen = explicit if explicit is not None else os.environ.get(HOME_ENV) or None
+    """The explicit folder, else $IPBES_KG_HOME, else the enclosing checkout, else the package."""
+    from_env = os.environ.get(HOME_ENV) or None
+    chosen = explicit if explicit is not None else from_env
     if chosen is not None:
         path = Path(chosen).expanduser()
         if not _is_home(path):
+            source = "--home" if explicit is not None else f"${HOME_ENV}"
             raise UserError(
                 f"{path}: not an ipbes-kg folder (it needs ontology/, data/ and queries/); "
-                f"fix --home or ${HOME_ENV}"
+                f"fix {source}"
             )
-        return Home(path.resolve())
-    # The wheel installs _resources beside this module (importlib.resources would give the same
-    # folder for an installed package, but costs ~10 ms of import on every command).
+        return Home(path.resolve(), "explicit" if explicit is not None else "environment")
+    checkout = enclosing_checkout()
+    if checkout is not None:
+        if not _is_home(checkout):
+            raise UserError(
+                f"{checkout}: looks like an ipbes-kg checkout but has no queries/; "
+                f"restore it, or run from elsewhere or with --home"
+            )
+        return Home(checkout, "checkout")
+    # The wheel installs _resources beside this module; an editable install reads the repository.
     packaged = Path(__file__).resolve().parent / "_resources"
     if _is_home(packaged):
-        return Home(packaged)
-    checkout = Path(__file__).resolve().parents[2]
-    if _is_home(checkout):
-        return Home(checkout)
+        return Home(packaged, "packaged")
+    repository = Path(__file__).resolve().parents[2]
+    if _is_home(repository):
+        return Home(repository, "packaged")
     raise UserError(
         f"cannot find the packaged graph; reinstall ipbes-kg or set ${HOME_ENV} to a checkout"
     )
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given, directories as the Turtle files directly inside them, sorted."""
     found: list[Path] = []
     for raw in paths:

@@ -1,18 +1,13 @@
 """The project's one HTTP client (httpx): SPARQL queries, the Graph Store Protocol, SPARQL Update.
 
-- Credentials come only from IPBES_KG_USER / IPBES_KG_PASSWORD or ~/.netrc, never from a URL
-  or the command line, and never appear in a message (``public_url``).
-- Auth follows the server: the first request carries no Authorization header; a 401 names the
-  scheme (``WWW-Authenticate: Digest …`` or ``Basic …``) and the request is answered with
-  httpx's DigestAuth or BasicAuth, which then goes on every later request. Virtuoso's ``-auth``
-  endpoints need Digest and answer a bare 401 (no challenge) to a request that already carries
-  Basic, so nothing is sent before the server asks.
-- TLS is verified (``--cacert`` adds a CA bundle; ``--insecure`` is for tests only).
-- Transient failures (connection reset, 502/503/504, timeouts) are retried a bounded number of
-  times with backoff; nothing else is.
-- Uploads stream from a file with a ``Content-Length``; nothing holds a whole file in memory.
-- ``failure`` turns any failed exchange into one ``UserError`` line with the server's own
-  message (its first meaningful line, never a bytes repr or a whole page) and a hint.
+- Credentials only from IPBES_KG_USER / IPBES_KG_PASSWORD or ~/.netrc; never in a message.
+- Auth follows the server: no Authorization header until a 401 names the scheme; then httpx's
+  DigestAuth or BasicAuth (Virtuoso's ``-auth`` endpoints need Digest and answer a request that
+  already carries Basic with a bare 401). TLS is verified.
+- Transient failures (connection reset, 502/503/504, timeouts) are retried, boundedly.
+- Uploads stream from a file with a ``Content-Length``.
+- ``failure`` makes any failed exchange one ``UserError`` line: the server's own first line
+  (never a bytes repr or a whole page) and a hint.
 """
 
 import contextlib
@@ -263,13 +258,13 @@ def _transient(response: httpx.Response | None, error: BaseException | None) -> 
 # --- one line for every failure -------------------------------------------------------------
 
 # Where each store kind answers queries, given a URL of the wrong kind (Graph Store / update).
-_WRONG_KIND = (
-    (re.compile(r"/store/?$"), "/query", "Oxigraph"),
-    (re.compile(r"/update/?$"), "/query", "Oxigraph"),
-    (re.compile(r"/data/?$"), "/sparql", "Fuseki"),
-    (re.compile(r"/sparql-graph-crud(-auth)?/?$"), "/sparql", "Virtuoso"),
-    (re.compile(r"/rdf-graphs/service/?$"), "", "GraphDB"),
-    (re.compile(r"/statements/?$"), "", "GraphDB"),
+_WRONG_KIND = (  # Oxigraph, Oxigraph, Fuseki, Virtuoso, GraphDB, GraphDB
+    (re.compile(r"/store/?$"), "/query"),
+    (re.compile(r"/update/?$"), "/query"),
+    (re.compile(r"/data/?$"), "/sparql"),
+    (re.compile(r"/sparql-graph-crud(-auth)?/?$"), "/sparql"),
+    (re.compile(r"/rdf-graphs/service/?$"), ""),
+    (re.compile(r"/statements/?$"), ""),
 )
 _VIRTUOSO_SIZE = re.compile(r"\bSP03[01]\b|\bSR4\d\d\b|stack|too (large|long)", re.I)
 
@@ -293,7 +288,7 @@ def server_message(response: httpx.Response) -> str:
 def query_url_for(url: str) -> str | None:
     """The query URL beside a Graph Store or update URL, or None if ``url`` looks like one."""
     parts = urlsplit(url)
-    for pattern, replacement, _ in _WRONG_KIND:
+    for pattern, replacement in _WRONG_KIND:
         if pattern.search(parts.path):
             path = pattern.sub(replacement, parts.path) or "/"
             return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
@@ -375,33 +370,20 @@ def refused(url: str, code: int, store: str = "") -> UserError:
 
 
 def _transport_failure(where: str, error: BaseException | None) -> UserError:
-    text = str(error or "")
+    said = " ".join(str(error or "").split())[:120] or type(error).__name__
+    lowered = said.lower()
     if isinstance(error, httpx.TimeoutException):
-        return UserError(
-            f"{where}: no answer before the timeout; raise --timeout or check the server"
-        )
-    if isinstance(error, httpx.ConnectError):
-        lowered = text.lower()
-        if "certificate" in lowered or "ssl" in lowered:
-            return UserError(
-                f"{where}: the TLS certificate is not trusted ({_short(text)}); "
-                "give the CA with --cacert FILE"
-            )
-        if "name or service" in lowered or "nodename" in lowered or "name resolution" in lowered:
-            return UserError(f"{where}: unknown host; check the host name")
-        if "refused" in lowered:
-            return UserError(f"{where}: connection refused; is the server running on that port?")
-    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return UserError(
-            f"{where}: the server closed the connection ({_short(text) or type(error).__name__}); "
-            "check the server log, then run the same command again"
-        )
-    return UserError(
-        f"{where}: cannot reach the server ({_short(text) or type(error).__name__}); "
-        "check the URL and the network"
-    )
-
-
-def _short(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= 120 else line[:119] + "…"
+        hint = "no answer before the timeout; raise --timeout or check the server"
+    elif isinstance(error, httpx.ConnectError) and ("certificate" in lowered or "ssl" in lowered):
+        hint = f"the TLS certificate is not trusted ({said}); give the CA with --cacert FILE"
+    elif isinstance(error, httpx.ConnectError) and any(
+        w in lowered for w in ("name or service", "nodename", "name resolution")
+    ):
+        hint = "unknown host; check the host name"
+    elif isinstance(error, httpx.ConnectError) and "refused" in lowered:
+        hint = "connection refused; is the server running on that port?"
+    elif isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        hint = f"the server closed the connection ({said}); check its log, then run again"
+    else:
+        hint = f"cannot reach the server ({said}); check the URL and the network"
+    return UserError(f"{where}: {hint}")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.cli._home import home_of
+from ipbes_kg.cli._home import graph_of
 
 
 @click.command("build")
@@ -25,9 +25,7 @@ def build_command(ctx: click.Context, out: Path) -> None:
     description (void.ttl) and SHA256SUMS. Two builds of the same input are byte-identical;
     files whose content is unchanged are not rewritten.
     """
-    from ipbes_kg.release.build import build
-
-    result = build(home_of(ctx), out)
+    result = graph_of(ctx).build(out)
     for artefact in result.artefacts:
         state = "wrote    " if artefact.changed else "unchanged"
         click.echo(f"{state} {artefact.path}  ({artefact.size} bytes)")

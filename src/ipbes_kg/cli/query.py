@@ -4,9 +4,10 @@ import json
 
 import click
 
-from ipbes_kg.cli._home import home_of
-from ipbes_kg.query.engine import LANGS
-from ipbes_kg.query.results import FORMATS
+from ipbes_kg.cli._home import graph_of
+from ipbes_kg.errors import UserError
+from ipbes_kg.query.formats import FORMATS
+from ipbes_kg.query.params import LANGS, parse_params
 
 
 @click.command("queries")
@@ -22,9 +23,7 @@ from ipbes_kg.query.results import FORMATS
 @click.pass_context
 def queries_command(ctx: click.Context, fmt: str) -> None:
     """List the canned queries: name, summary and parameters."""
-    from ipbes_kg.query.catalog import list_queries
-
-    items = list_queries(home_of(ctx).queries)
+    items = graph_of(ctx).queries()
     if fmt == "json":
         doc = [
             {
@@ -118,10 +117,13 @@ def query_command(
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
     """
-    from ipbes_kg.errors import UserError
-    from ipbes_kg.query.engine import answer
-
     if graph is not None and not endpoint:
         raise UserError("--graph needs --endpoint (the packaged graph has no named graphs)")
-    text = answer(home_of(ctx), name, params, fmt, lang, width, endpoint, timeout, graph=graph)
+    answer = graph_of(ctx).query(
+        name, lang, params=parse_params(params), endpoint=endpoint, graph=graph, timeout=timeout
+    )
+    try:
+        text = answer.serialize(fmt, width)
+    except ValueError as exc:
+        raise UserError(f"{answer.query.name}: {exc}") from exc
     click.echo(text, nl=False)

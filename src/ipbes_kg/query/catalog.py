@@ -191,6 +191,11 @@ def read_query(path: Path, name: str | None = None) -> CannedQuery:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read the query ({exc}); check the path") from exc
+    return parse_query(text, path, name or path.stem)
+
+
+def parse_query(text: str, path: Path, name: str) -> CannedQuery:
+    """A query from its text; ``path`` is where errors point (a file, or a name for text)."""
     try:
         header = _header(text)
     except HeaderError as exc:
@@ -202,7 +207,7 @@ def read_query(path: Path, name: str | None = None) -> CannedQuery:
     params = [p for v in sparql_text.variables(text) if (p := _parameter(v, defaults))]
     tags = header.get("tags") or []
     return CannedQuery(
-        name=name or path.stem,
+        name=name,
         path=path,
         text=text,
         form=sparql_text.operation(text),

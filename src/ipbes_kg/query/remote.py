@@ -22,6 +22,7 @@ from ipbes_kg.query.binding import bound_text
 from ipbes_kg.query.catalog import CannedQuery
 from ipbes_kg.query.engine import check_read_only
 from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, literal
+from ipbes_kg.rdf import reader
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TYPES = "application/n-triples, text/turtle;q=0.9"
@@ -68,18 +69,15 @@ def run_text(
 
 def parse_answer(body: bytes, media: str, form: str, where: str) -> Result:
     """A query answer (SPARQL JSON results, or N-Triples/Turtle for CONSTRUCT and DESCRIBE)
-    from ``where`` as a ``Result``; a one-line error if it is neither."""
+    from ``where`` as a ``Result``; a one-line error if it is neither.
+
+    JSON results are read here, not by ``pyoxigraph.parse_query_results``: that rejects
+    Virtuoso's blank node ids (``nodeID://b10006``) and the SPARQL 1.0 ``typed-literal``."""
     media = media.split(";")[0].strip().lower()
     if form in ("CONSTRUCT", "DESCRIBE"):
-        fmt = ox.RdfFormat.N_TRIPLES if media in ("application/n-triples", "text/plain") else None
-        try:
-            quads = ox.parse(body, format=fmt or ox.RdfFormat.TURTLE)
-            return GraphResult([q.triple for q in quads])
-        except SyntaxError as exc:
-            raise UserError(
-                f"{public_url(where)}: the answer is not RDF ({media or 'no type'}: "
-                f"{' '.join(str(exc).split())[:120]}); is this a SPARQL query endpoint?"
-            ) from exc
+        turtle = media not in ("application/n-triples", "text/plain")
+        fmt = ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES
+        return GraphResult(reader.parse_bytes(body, fmt, public_url(where)))
     try:
         doc = json.loads(body)
         if "boolean" in doc:

@@ -1,74 +1,171 @@
-"""Reading Turtle into rdflib graphs, with errors a person can act on."""
+"""The one way this package reads RDF: strictly, with pyoxigraph, and errors at file:line:column.
 
+rdflib reads invalid Turtle leniently (a bad escape, ``true`` as a subject, a space in an IRI
+pass or only log a warning), so a gate built on it lets broken files through. pyoxigraph's
+parser follows the W3C grammar and its ``SyntaxError`` carries the line and column, so every
+command (query, validate, fmt, build, load, site) reports a bad file with the same words.
+Libraries that need an rdflib graph (pySHACL, rdflib's longturtle and JSON-LD writers) get one
+built from the strict parse by :func:`rdflib_graph`, never from rdflib's own parser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.home import expand_paths
+
+if TYPE_CHECKING:  # rdflib is imported only by the commands that hand graphs to rdflib libraries
+    from rdflib import Graph
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+_WHERE = re.compile(r"^Parser error (?:at|between) line [^:]*: ")
 
 
-def read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, checked to be UTF-8 without a byte-order mark."""
     try:
         raw = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise UserError(f"{path}: is a folder; name a file") from exc
     except OSError as exc:
         raise UserError(
             f"{path}: cannot read ({exc.strerror}); check the path and permissions"
         ) from exc
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise UserError(
+            f"{path}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM"
+        )
     try:
-        return raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        column = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
         raise UserError(
-            f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+            f"{path}:{line}:{column + 1}: not UTF-8 text (byte {exc.start}); save the file as UTF-8"
         ) from exc
+    return raw
 
 
-def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
-    """Parse one Turtle file into ``graph`` (a new one by default); one-line errors with location."""
-    text = read_text(path)
-    target = graph if graph is not None else Graph()
-    before = len(target)
+def read_text(path: Path) -> str:
+    return read_bytes(path).decode("utf-8")
+
+
+def syntax_error(path: Path | str, exc: SyntaxError) -> UserError:
+    """pyoxigraph's syntax error as ``file:line:column: reason; what to do``."""
+    reason = _WHERE.sub("", exc.msg or str(exc)).strip()
+    where = f"{exc.lineno}:{exc.offset}" if exc.lineno else ""
+    at = f"{path}:{where}:" if where else f"{path}:"
+    return UserError(f"{at} RDF syntax error: {reason}; fix the file at this position")
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise UserError(
+            f"{path}: unknown RDF file type {path.suffix or '(none)'!r}; "
+            f"use one of {', '.join(sorted(FORMATS))}"
+        )
+    return found
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """Every quad of one RDF file (Turtle, N-Triples, TriG, N-Quads by extension), strictly.
+
+    Blank nodes get labels made from the file's name and their order of appearance: two files
+    never share one, and the same file reads the same on every run (releases are built from
+    these reads byte for byte). Relative IRIs resolve against the file's own URI. An empty file
+    is an error: it is always a mistake in this project.
+    """
+    raw = read_bytes(path)
     try:
-        target.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        raise UserError(f"{path}:{_syntax_location(exc)}: {_syntax_reason(exc)}") from exc
-    except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, etc.
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"{path}: invalid Turtle: {reason}") from exc
-    if len(target) == before and not text.strip():
+        quads = list(ox.parse(raw, format=rdf_format(path), base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise syntax_error(path, exc) from exc
+    if not quads and not raw.strip():
         raise UserError(f"{path}: file is empty; remove it or add triples")
-    return target
+    if any(isinstance(term, ox.BlankNode) for q in quads for term in q):
+        quads = _stable_blank_nodes(quads, hashlib.sha1(path.name.encode()).hexdigest()[:8])
+    return quads
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+def _stable_blank_nodes(quads: list[ox.Quad], tag: str) -> list[ox.Quad]:
+    labels: dict[str, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            if term.value not in labels:
+                labels[term.value] = ox.BlankNode(f"b{tag}n{len(labels)}")
+            return labels[term.value]
+        return term
+
+    return [ox.Quad(*(stable(term) for term in quad)) for quad in quads]
 
 
-def parse_turtle_native(path: Path) -> list[ox.Triple] | None:
-    """The file's triples as pyoxigraph reads them (about 10x faster than rdflib's parser), or
-    None when pyoxigraph rejects the file or finds no triple: ``parse_turtle`` then says why,
-    with rdflib's messages and positions, so a bad file reads the same whichever parser saw it
-    first. Blank nodes are renamed, so two files never share one."""
-    try:
-        return [
-            quad.triple
-            for quad in ox.parse(
-                path=str(path),
-                format=ox.RdfFormat.TURTLE,
-                base_iri=path.resolve().as_uri(),
-                rename_blank_nodes=True,
+def read_triples(path: Path) -> list[ox.Triple]:
+    """The triples of one file; named graphs are refused (the graph is one default graph)."""
+    quads = read_quads(path)
+    for quad in quads:
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            raise UserError(
+                f"{path}: holds the named graph {quad.graph_name}; this command reads one graph "
+                "(use the .ttl or .nt release file)"
             )
-        ] or None
-    except (SyntaxError, OSError, ValueError):
-        return None
+    return [quad.triple for quad in quads]
 
 
-def rdflib_triples(triples: Iterable[ox.Triple]) -> list[Triple]:
-    """pyoxigraph triples as rdflib terms."""
+def parse_bytes(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Triple]:
+    """Triples from bytes that are not a file (a server's CONSTRUCT answer); errors name
+    ``source`` (a URL, never with credentials) and the line:column in the body."""
+    try:
+        return [quad.triple for quad in ox.parse(data, format=fmt)]
+    except SyntaxError as exc:
+        raise syntax_error(source, exc) from exc
+
+
+def read_files(paths: Iterable[Path]) -> list[ox.Triple]:
+    return [triple for path in paths for triple in read_triples(path)]
+
+
+def load_store(paths: Iterable[Path]) -> ox.Store:
+    """An in-memory pyoxigraph store holding the files' triples in its default graph.
+
+    The same parser and error contract as :func:`read_triples`; ``bulk_load`` skips making a
+    Python object per triple (a cold query loads the whole graph).
+    """
+    store = ox.Store()
+    for path in paths:
+        raw = read_bytes(path)
+        fmt = rdf_format(path)
+        if fmt not in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in read_triples(path))
+            continue
+        if not raw.strip():
+            raise UserError(f"{path}: file is empty; remove it or add triples")
+        try:
+            store.bulk_load(raw, format=fmt, base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise syntax_error(path, exc) from exc
+    return store
+
+
+def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
+    """Strictly parsed triples as an rdflib graph, for libraries that need one."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    target = graph if graph is not None else Graph()
     iris: dict[str, URIRef] = {}  # the same IRI recurs: make each URIRef once
 
     def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
@@ -82,27 +179,21 @@ def rdflib_triples(triples: Iterable[ox.Triple]) -> list[Triple]:
         if node.language:
             return Literal(node.value, lang=node.language)
         datatype = node.datatype.value
-        return Literal(node.value, datatype=None if datatype == XSD_STRING else term(node.datatype))
+        # normalize=False: the lexical form as written ("+400" stays "+400"), so shapes on
+        # canonical forms see what the file says, whichever engine runs
+        return Literal(
+            node.value,
+            datatype=None if datatype == XSD_STRING else URIRef(datatype),
+            normalize=False,
+        )
 
-    # subjects and predicates are IRIs or blank nodes by Turtle's grammar
-    return [(term(t.subject), term(t.predicate), term(t.object)) for t in triples]  # type: ignore[misc, arg-type]
-
-
-def load_graph(paths: Iterable[str | Path]) -> Graph:
-    """One graph from many files (directories expanded)."""
-    graph = Graph()
-    for path in expand_paths(paths):
-        parse_turtle(path, graph)
-    return graph
-
-
-def _syntax_location(exc: BadSyntax) -> str:
-    text: bytes = exc._str if isinstance(exc._str, bytes) else str(exc._str).encode()
-    index: int = exc._i
-    line_start = text.rfind(b"\n", 0, index) + 1
-    column = len(text[line_start:index].decode("utf-8", errors="replace")) + 1
-    return f"{exc.lines + 1}:{column}"
+    for t in triples:
+        target.add((term(t.subject), term(t.predicate), term(t.object)))  # type: ignore[arg-type]
+    return target
 
 
-def _syntax_reason(exc: BadSyntax) -> str:
-    return f"Turtle syntax error: {exc._why}; fix the file at this position"
+def load_graph(paths: Iterable[str | os.PathLike[str]]) -> Graph:
+    """One rdflib graph of many files (folders expanded), read strictly."""
+    from ipbes_kg.home import expand_paths
+
+    return rdflib_graph(read_files(expand_paths(paths)))

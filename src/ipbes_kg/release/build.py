@@ -9,8 +9,6 @@ never leaves a half-written artefact.
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +19,10 @@ from rdflib.namespace import DCTERMS, OWL, XSD
 
 from ipbes_kg import __version__
 from ipbes_kg.errors import UserError
+from ipbes_kg.files import write_if_changed
 from ipbes_kg.home import Home
 from ipbes_kg.rdf.names import ID, PREFIXES, bind_prefixes, curie
-from ipbes_kg.rdf.reader import parse_turtle
+from ipbes_kg.rdf.reader import rdflib_graph, read_triples
 
 NAME = "ipbes-kg"
 DATASET = URIRef("https://w3id.org/ipbes-kg/dataset")
@@ -91,11 +90,11 @@ class Parts:
 def read_parts(home: Home) -> Parts:
     parts = Parts()
     for path in home.vocabulary_files():
-        parse_turtle(path, parts.vocabulary)
+        rdflib_graph(read_triples(path), parts.vocabulary)
     for path in home.data_files():
-        parse_turtle(path, parts.data)
+        rdflib_graph(read_triples(path), parts.data)
     for path in home.shapes_files():
-        parse_turtle(path, parts.shapes)
+        rdflib_graph(read_triples(path), parts.shapes)
     return parts
 
 
@@ -103,7 +102,7 @@ def merged_graph(home: Home) -> Graph:
     """The packaged graph (vocabulary + data) as one rdflib graph."""
     graph = new_graph()
     for path in home.graph_files():
-        parse_turtle(path, graph)
+        rdflib_graph(read_triples(path), graph)
     return graph
 
 
@@ -303,27 +302,6 @@ def sha256sums(files: dict[str, bytes]) -> bytes:
 
 
 # --- writing -----------------------------------------------------------------------------
-
-
-def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write ``content`` atomically unless the file already holds it; True if written."""
-    try:
-        if path.read_bytes() == content:
-            return False
-    except FileNotFoundError:
-        pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
 """What to send: one N-Triples file of distinct triples, streamed from disk.
 
-Without files the packaged graph (vocabulary + data) is sent, read with the project's strict
-reader. Files may be N-Triples, Turtle, RDF/XML, JSON-LD, or TriG/N-Quads such as the
-``ipbes-kg.trig`` that ``build`` writes: the triples of all their graphs are loaded into the one
-target graph (``--graph``), so a TriG and the N-Triples file from the same build load the same
-triples.
+Everything is read with the project's strict reader (``ipbes_kg.rdf.reader``). Without files
+the packaged graph (vocabulary + data) is sent. Files may be N-Triples, Turtle, or TriG/N-Quads
+such as the ``ipbes-kg.trig`` that ``build`` writes: the triples of all their graphs are loaded
+into the one target graph (``--graph``), so the TriG and the N-Triples file of one build load
+the same triples.
 """
 
 import hashlib
@@ -16,8 +16,7 @@ import pyoxigraph as ox
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import Home
-
-QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+from ipbes_kg.rdf import reader
 
 
 class Payload(NamedTuple):
@@ -39,9 +38,7 @@ def packaged_payload(home: Home, workdir: Path) -> Payload:
     stores sorted triples faster: at ×100 a PUT took 16 s sorted and 20 s in the store's order,
     and sorting the bytes costs 0.6 s.
     """
-    from ipbes_kg.query.engine import load_store
-
-    graph = load_store(home.graph_files())
+    graph = reader.load_store(home.graph_files())
     dump = graph.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     lines = dump.splitlines(keepends=True)
     lines.sort()
@@ -50,33 +47,11 @@ def packaged_payload(home: Home, workdir: Path) -> Payload:
     return Payload(path, len(lines))
 
 
-def _format_of(path: Path) -> ox.RdfFormat:
-    suffix = path.suffix.lstrip(".").lower()
-    found = ox.RdfFormat.from_extension(suffix) if suffix else None
-    if found is None or found == ox.RdfFormat.N3:
-        raise UserError(
-            f"{path}: unknown RDF format {path.suffix or '(no extension)'!r}; "
-            "use .nt, .ttl, .trig, .nq, .rdf or .jsonld files"
-        )
-    return found
-
-
-def _triples(path: Path, rename_blank_nodes: bool) -> Iterator[str]:
-    """Each triple of the file as an N-Triples line (no ' .'), streamed from disk."""
-    fmt = _format_of(path)
-    try:
-        for quad in ox.parse(
-            path=str(path),
-            format=fmt,
-            base_iri=path.resolve().as_uri(),
-            without_named_graphs=fmt not in QUAD_FORMATS,
-            rename_blank_nodes=rename_blank_nodes,
-        ):
-            yield str(quad.triple)
-    except SyntaxError as exc:
-        raise UserError(f"{path}: invalid {fmt.name}: {' '.join(str(exc).split())}") from exc
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+def _triples(path: Path) -> Iterator[str]:
+    """Each triple of the file (all its graphs) as an N-Triples line without ' .', read by the
+    project's strict reader: the same errors as every other command."""
+    for quad in reader.read_quads(path):
+        yield str(quad.triple)
 
 
 def _key(line: str) -> bytes:
@@ -86,14 +61,14 @@ def _key(line: str) -> bytes:
 def file_payload(files: Sequence[Path], workdir: Path) -> Payload:
     """Files to load, as one N-Triples file of distinct triples.
 
-    A single N-Triples file is checked and sent as it is; anything else (Turtle, RDF/XML,
-    JSON-LD, several files) is streamed into one N-Triples file in ``workdir``.
+    A single N-Triples file is checked and sent as it is; anything else (Turtle, TriG,
+    N-Quads, several files) is written into one N-Triples file in ``workdir``.
     """
     for path in files:
         if not path.is_file():
             raise UserError(f"{path}: no such file")
-    if len(files) == 1 and _format_of(files[0]) == ox.RdfFormat.N_TRIPLES:
-        seen = {_key(line) for line in _triples(files[0], rename_blank_nodes=False)}
+    if len(files) == 1 and reader.rdf_format(files[0]) == ox.RdfFormat.N_TRIPLES:
+        seen = {_key(line) for line in _triples(files[0])}
         if not seen:
             raise UserError(f"{files[0]}: no triples to load")
         return Payload(files[0], len(seen))
@@ -101,7 +76,7 @@ def file_payload(files: Sequence[Path], workdir: Path) -> Payload:
     keys: set[bytes] = set()
     with out.open("w", encoding="utf-8", newline="\n") as handle:
         for path in files:
-            for line in _triples(path, rename_blank_nodes=True):
+            for line in _triples(path):
                 key = _key(line)
                 if key not in keys:
                     keys.add(key)

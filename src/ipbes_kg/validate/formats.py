@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 if TYPE_CHECKING:  # importing validate pulls in pySHACL; the formats are needed without it
-    from ipbes_kg.validate.engine import Report, Result
+    from ipbes_kg.validate.results import Report, Result
 
 FORMATS = ("text", "json", "turtle", "junit", "github")
 

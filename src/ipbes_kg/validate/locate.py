@@ -1,9 +1,14 @@
-"""Where a subject is written: the file and line a person edits to fix it."""
+"""Where a statement is written: the file and line a person edits to fix it.
+
+The files are in the canonical layout ``ipbes-kg fmt`` writes (a subject at column 0, one
+predicate per indented line), so a line scan finds them; this reads the text, not the triples.
+"""
 
 import re
 from pathlib import Path
 
 from ipbes_kg.rdf.reader import read_text
+from ipbes_kg.validate.results import Where, shown
 
 _PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(<[^>]+>|[\w.-]*:[^\s;,]*)")
@@ -38,10 +43,11 @@ class Locator:
     """Finds the file and line of a subject across many files."""
 
     def __init__(self, files: list[Path]) -> None:
-        self.index: dict[str, tuple[Path, int]] = {}
+        self.index: dict[str, tuple[str, int]] = {}
         for path in files:
+            name = shown(path)
             for iri, line in subject_lines(path).items():
-                self.index.setdefault(iri, (path, line))
+                self.index.setdefault(iri, (name, line))
 
-    def find(self, iri: str) -> tuple[Path, int] | None:
-        return self.index.get(iri)
+    def find(self, subject: str, predicate: str | None = None) -> Where:
+        return self.index.get(subject)

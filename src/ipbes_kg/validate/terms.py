@@ -53,6 +53,7 @@ STANDARD_TERMS[ELI] = _ELI_TERMS
 STANDARD_TERMS[OA] = _OA_TERMS
 # rdf:_1, rdf:_2 … are container membership properties, valid without being listed.
 _RDF = str(RDF._NS)
+RDF_TYPE = str(RDF.type)
 
 
 def namespace_of(iri: str) -> str | None:

@@ -1,0 +1,138 @@
+"""The Python API: ``KnowledgeGraph`` is the product; every CLI command is a thin wrapper on it.
+
+In the manner of sqlite-utils' ``Database``: make one object for a graph (the packaged copy, or
+a checkout), then ask it questions. The in-process store is loaded once, on first use, and
+reused by every query.
+
+>>> from ipbes_kg import KnowledgeGraph
+>>> kg = KnowledgeGraph()
+>>> answer = kg.query("tsu-count")
+>>> answer.boolean
+True
+"""
+
+import os
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ipbes_kg.errors import UserError
+from ipbes_kg.home import Home, find_home
+from ipbes_kg.query import catalog
+from ipbes_kg.query.answer import Answer
+from ipbes_kg.query.catalog import CannedQuery
+from ipbes_kg.query.engine import run_embedded
+from ipbes_kg.query.params import LANGS, bind
+from ipbes_kg.rdf.reader import load_store
+
+if TYPE_CHECKING:  # both import rdflib and pySHACL (~0.3 s), which queries never need
+    from ipbes_kg.release.build import BuildResult
+    from ipbes_kg.validate import Report
+
+PathLike = str | os.PathLike[str]
+
+
+class KnowledgeGraph:
+    """The IPBES/7/2 knowledge graph: vocabulary and data, its shapes and canned queries.
+
+    ``KnowledgeGraph()`` uses the checkout you stand in (the nearest folder upwards with
+    ``ontology/`` and ``data/``), else the packaged copy; ``KnowledgeGraph(home=PATH)`` or
+    ``$IPBES_KG_HOME`` names a folder explicitly.
+    """
+
+    def __init__(self, home: PathLike | Home | None = None) -> None:
+        self.home = home if isinstance(home, Home) else find_home(home)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeGraph(home={str(self.home.root)!r})"
+
+    @cached_property
+    def store(self) -> ox.Store:
+        """The vocabulary and data in an in-memory pyoxigraph store (loaded on first use)."""
+        return load_store(self.home.graph_files())
+
+    def queries(self) -> list[CannedQuery]:
+        """The canned queries, by name."""
+        return catalog.list_queries(self.home.queries)
+
+    def prepare(self, name_or_sparql: str) -> CannedQuery:
+        """A canned query by name, a ``.rq`` file by path, or SPARQL text."""
+        if any(c in name_or_sparql for c in "{\n") or name_or_sparql.lstrip()[:6].upper() in (
+            "PREFIX", "SELECT", "ASK", "CONSTR", "DESCRI", "BASE"
+        ):  # fmt: skip
+            return catalog.parse_query(name_or_sparql, Path("<query>"), "<query>")
+        return catalog.resolve(name_or_sparql, self.home.queries)
+
+    def query(
+        self,
+        name_or_sparql: str,
+        lang: str | None = None,
+        *,
+        params: Mapping[str, object] | None = None,
+        endpoint: str | None = None,
+        graph: str | None = None,
+        timeout: float = 30.0,
+        **keyword_params: object,
+    ) -> Answer:
+        """Run a canned query (by name), a ``.rq`` file or SPARQL text; parameters by keyword.
+
+        ``lang`` ("en" or "zh") sets the query's ``lang`` parameter. Parameters come as
+        keywords (``entity="tsu:ilk"``) or as a ``params`` mapping (for names that clash with
+        this method's own); IRI parameters take CURIEs or full IRIs. With ``endpoint`` the query runs on that SPARQL
+        endpoint (``graph`` names the default graph there) instead of in-process.
+        """
+        canned = self.prepare(name_or_sparql)
+        given = {name: _text(value) for name, value in {**(params or {}), **keyword_params}.items()}
+        if lang is not None:
+            if lang not in LANGS:
+                raise UserError(f"lang {lang!r}: the graph's labels are in {', '.join(LANGS)}")
+            if canned.parameter("lang") is not None:
+                given.setdefault("lang", lang)
+        if "lang" in given and given["lang"] not in LANGS:
+            raise UserError(
+                f"{canned.name}: lang={given['lang']!r}: the graph's labels are in {', '.join(LANGS)}"
+            )
+        bindings = bind(canned, given)
+        if endpoint:
+            from ipbes_kg.query.remote import run_remote
+
+            result = run_remote(canned, bindings, endpoint, timeout, graph)
+        else:
+            result = run_embedded(canned, bindings, self.store)
+        return Answer(canned, result)
+
+    def validate(
+        self,
+        files: Iterable[PathLike] | None = None,
+        *,
+        shapes: Iterable[PathLike] = (),
+        engine: str = "turbo",
+    ) -> "Report":
+        """Validate the graph (or ``files`` with the vocabulary) against the shapes."""
+        from ipbes_kg.validate import validate_files
+
+        home = self.home
+        if files:
+            from ipbes_kg.home import expand_paths
+
+            given = {p.resolve() for p in expand_paths(files)}
+            vocabulary = [p for p in home.vocabulary_files() if p.resolve() not in given]
+            data = [*vocabulary, *expand_paths(files)]
+        else:
+            data = home.graph_files()
+        return validate_files(data, [*home.shapes_files(), *map(Path, shapes)], engine)
+
+    def build(self, out: PathLike) -> "BuildResult":
+        """Write the release artefacts into ``out``."""
+        from ipbes_kg.release.build import build
+
+        return build(self.home, Path(out))
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,182 @@
+"""Validation results as people read them: CURIEs, labels and the file:line to edit.
+
+Engines hand back a SHACL report graph (rdflib); this module turns it, and the results of the
+checks written in Python (``checks``), into one list of :class:`Result` records in a stable
+order, so every output format and the Python API show the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+from rdflib.term import Node
+
+from ipbes_kg.rdf.names import curie
+
+SEVERITIES = {"info": 0, "warning": 1, "violation": 2}
+_SEVERITY_OF: dict[Node | None, str] = {
+    SH.Info: "info",
+    SH.Warning: "warning",
+    SH.Violation: "violation",
+}
+_IRI_IN_TEXT = re.compile(r"<?(https?://[^\s<>\"'{}|^`]+?)>?(?=[\s,;:)\]]|$)")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One validation result: what is wrong, where it is written, and how bad it is."""
+
+    severity: str
+    focus: str
+    focus_label: str
+    path: str
+    value: str
+    message: str
+    component: str
+    shape: str
+    file: str | None
+    line: int | None
+
+
+@dataclass
+class Report:
+    """Every result of one validation, sorted by file, line and severity."""
+
+    results: list[Result]
+    report_graph: Graph
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """No violation (warnings and infos are allowed)."""
+        return not self.at_or_above("violation")
+
+    def at_or_above(self, level: str) -> list[Result]:
+        return [r for r in self.results if SEVERITIES[r.severity] >= SEVERITIES[level]]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            s: sum(r.severity == s for r in self.results) for s in ("violation", "warning", "info")
+        }
+
+
+def sort_key(r: Result) -> tuple[str, int, int, str, str, str, str]:
+    return (
+        r.file or "~",
+        r.line or 0,
+        -SEVERITIES[r.severity],
+        r.focus,
+        r.path,
+        r.message,
+        r.value,
+    )
+
+
+def _text(node: Node | None) -> str:
+    """An IRI as a CURIE, a literal as in Turtle (with its language or datatype), else ''."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        return curie(str(node))
+    if isinstance(node, Literal):
+        text = '"' + str(node).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if node.language:
+            return f"{text}@{node.language}"
+        if node.datatype is not None and node.datatype != XSD.string:
+            return f"{text}^^{curie(str(node.datatype))}"
+        return text
+    return "(blank node)"
+
+
+def _shorten_iris(text: str) -> str:
+    """Write the IRIs a message names (pySHACL fills {?var} with full IRIs) as CURIEs."""
+
+    def replace(match: re.Match[str]) -> str:
+        short = curie(match.group(1))
+        return match.group(0) if short.startswith("<") else short
+
+    return _IRI_IN_TEXT.sub(replace, text)
+
+
+def _shape_text(shapes: Graph, report: Graph, shape: Node | None) -> str:
+    """The shape that produced a result; a blank property shape as <node shape>/<path>."""
+    if isinstance(shape, URIRef):
+        return curie(str(shape))
+    if shape is None:
+        return ""
+    owner = shapes.value(None, SH.property, shape)
+    path = _path(report, report.value(shape, SH.path))
+    if isinstance(owner, URIRef):
+        return f"{curie(str(owner))}/{path}" if path else curie(str(owner))
+    return "(blank node)"
+
+
+def _path(report: Graph, path: Node | None) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, URIRef):
+        return curie(str(path))
+    inverse = report.value(path, SH.inversePath)
+    if inverse is not None:
+        return f"^{_path(report, inverse)}"
+    return "(complex path)"
+
+
+def _shown(path: Path) -> str:
+    """A file as a person would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+def shown(path: Path) -> str:
+    """A file as a person would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path.resolve())
+
+
+Where = tuple[str, int] | None
+# (subject IRI, predicate IRI or None) -> (file as shown, line) where that statement is written
+WhereFinder = Callable[[str, str | None], Where]
+
+
+def from_report_graph(
+    report_graph: Graph,
+    shapes: Graph,
+    labels: dict[str, str],
+    where: WhereFinder,
+) -> list[Result]:
+    """The results of a SHACL report graph (not their sh:detail, which explains, not adds)."""
+    results = []
+    for node in report_graph.objects(None, SH.result):
+        focus = report_graph.value(node, SH.focusNode)
+        path_node = report_graph.value(node, SH.resultPath)
+        found = (
+            where(str(focus), str(path_node) if isinstance(path_node, URIRef) else None)
+            if isinstance(focus, URIRef)
+            else None
+        )
+        messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
+        results.append(
+            Result(
+                severity=_SEVERITY_OF.get(report_graph.value(node, SH.resultSeverity), "violation"),
+                focus=_text(focus),
+                focus_label=labels.get(str(focus), "") if focus is not None else "",
+                path=_path(report_graph, path_node),
+                value=_text(report_graph.value(node, SH.value)),
+                message=_shorten_iris(messages[0]) if messages else "",
+                component=_text(report_graph.value(node, SH.sourceConstraintComponent)),
+                shape=_shape_text(shapes, report_graph, report_graph.value(node, SH.sourceShape)),
+                file=found[0] if found else None,
+                line=found[1] if found else None,
+            )
+        )
+    return results
