@@ -96,12 +96,13 @@ def load_command(
 ) -> None:
     """Load the graph into a SPARQL 1.1 store and check the store's triple count.
 
-    FILES are N-Triples, Turtle, TriG, N-Quads, RDF/XML or JSON-LD files or folders of Turtle
-    files (the triples of every graph of a TriG go into the one target graph); without FILES
-    the packaged graph (vocabulary + data) is loaded. --replace (the default) replaces the
-    graph atomically: one HTTP PUT on Oxigraph, Fuseki and GraphDB; on Virtuoso a PUT into a
-    staging graph, then one SPARQL MOVE. --append sends a POST. Afterwards a SPARQL query
-    counts the triples in the graph.
+    FILES are N-Triples, Turtle, TriG or N-Quads files or folders of Turtle files (the triples
+    of every graph of a TriG go into the one target graph); without FILES the packaged graph
+    (vocabulary + data) is loaded. --replace (the default) replaces the graph: one HTTP PUT on
+    Oxigraph, Fuseki and GraphDB (atomic there); on Virtuoso a PUT into a staging graph, then
+    one SPARQL MOVE (Virtuoso does not isolate readers from it: a warning says so). --append
+    sends a POST. Afterwards a SPARQL query counts the triples in the graph; query it with
+    'ipbes-kg query NAME --endpoint QUERY-URL --graph IRI'.
 
     Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc, never on the command line.
     Exit codes: 0 loaded and counted, 1 the store's count differs from what was sent,
