@@ -482,3 +482,32 @@ def test_loading_md_virtuoso_commands_as_written(
     monkeypatch.delenv(transport.USER_ENV, raising=False)
     monkeypatch.delenv(transport.PASSWORD_ENV, raising=False)
     assert run_documented(commands, replace, monkeypatch) == 4
+
+
+# --- errors from a real server ---------------------------------------------------------------
+
+
+def test_a_query_virtuoso_rejects_is_one_line_with_its_message(
+    virtuoso: VirtuosoServer, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?s WHERE { ?s ?p ?o . FILTER(?o = ) }\n", encoding="utf-8")
+    code, out, err = run("query", str(bad), "--endpoint", virtuoso.query_url)
+    assert_one_line_error(code, out, err, 2, virtuoso.query_url, "SP030")
+    assert "b'" not in err and "SELECT" not in err and len(err) < 400
+
+
+@pytest.mark.parametrize(
+    ("path", "use"),
+    [("/sparql-graph-crud", "/sparql"), ("/sparql-graph-crud-auth", "/sparql-auth")],
+)
+def test_a_graph_store_url_as_query_endpoint_names_the_query_url(
+    virtuoso: VirtuosoServer, path: str, use: str
+) -> None:
+    code, out, err = run("query", "tsu-count", "--endpoint", virtuoso.url + path)
+    assert_one_line_error(code, out, err, 2, "Graph Store", f"use {virtuoso.url}{use}")
+
+
+def test_a_graph_store_url_on_oxigraph_names_the_query_url(oxigraph: OxigraphServer) -> None:
+    code, out, err = run("query", "tsu-count", "--endpoint", oxigraph.store_url)
+    assert_one_line_error(code, out, err, 2, "Graph Store", f"use {oxigraph.query_url}")

@@ -258,11 +258,12 @@ def _transient(response: httpx.Response | None, error: BaseException | None) -> 
 # --- one line for every failure -------------------------------------------------------------
 
 # Where each store kind answers queries, given a URL of the wrong kind (Graph Store / update).
-_WRONG_KIND = (  # Oxigraph, Oxigraph, Fuseki, Virtuoso, GraphDB, GraphDB
+_WRONG_KIND = (  # Oxigraph, Oxigraph, Fuseki, Virtuoso, Virtuoso, GraphDB, GraphDB
     (re.compile(r"/store/?$"), "/query"),
     (re.compile(r"/update/?$"), "/query"),
     (re.compile(r"/data/?$"), "/sparql"),
-    (re.compile(r"/sparql-graph-crud(-auth)?/?$"), "/sparql"),
+    (re.compile(r"/sparql-graph-crud/?$"), "/sparql"),
+    (re.compile(r"/sparql-graph-crud-auth/?$"), "/sparql-auth"),
     (re.compile(r"/rdf-graphs/service/?$"), ""),
     (re.compile(r"/statements/?$"), ""),
 )
@@ -311,7 +312,10 @@ def failure(
     said = server_message(response)
     says = f": {said}" if said else ""
     if code in (401, 403):
-        return refused(url, code, store)
+        error = refused(url, code, store)
+        if kind == "query" and (other := query_url_for(url)):
+            error = UserError(f"{error.message}; and this is a Graph Store URL: use {other}")
+        return error
     if code == 404:
         where_to_look = (
             "check the URL (Oxigraph: /query, Fuseki: /DATASET/sparql, "
