@@ -8,7 +8,6 @@ shape says is silently dropped. Shapes are read from ``ontology/shapes*.ttl`` in
 graph: they are not part of the knowledge graph users query.
 """
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ from ipbes_kg.site.model import Graph, Subject, Term
 SH = PREFIXES["sh"]
 RDF = PREFIXES["rdf"]
 RDFS = PREFIXES["rdfs"]
+SHAPES = "https://w3id.org/ipbes-kg/shapes#"
 
 
 def sh(name: str) -> ox.NamedNode:
@@ -75,6 +75,8 @@ def items(graph: Graph, head: Term) -> list[Term]:
 
 
 def _name(term: Term) -> str:
+    if isinstance(term, ox.NamedNode) and term.value.startswith(SHAPES):
+        return "shape:" + term.value.removeprefix(SHAPES)
     if isinstance(term, ox.Literal):
         return repr(term.value) if not term.language else f"{term.value!r}@{term.language}"
     return curie(term.value).strip("<>") if isinstance(term, ox.NamedNode) else "[…]"
@@ -104,13 +106,14 @@ def _text(graph: Graph, shape: Subject, predicate: ox.NamedNode) -> str:
     return " ".join(" ".join(english).split())
 
 
-def phrases(graph: Graph, shape: Subject) -> Iterator[str]:
-    """The constraints of one shape in words."""
+def phrases(graph: Graph, shape: Subject) -> list[str]:
+    """The constraints of one shape in words, sorted (blank nodes have no stable order)."""
+    found = []
     for predicate, value in graph.outgoing(shape):
         key = predicate.value.removeprefix(SH)
-        if not predicate.value.startswith(SH) or key in _SKIP:
-            continue
-        yield _phrase(graph, shape, key, value)
+        if predicate.value.startswith(SH) and key not in _SKIP:
+            found.append((key, _phrase(graph, shape, key, value)))
+    return [phrase for _, phrase in sorted(found)]
 
 
 def _phrase(graph: Graph, shape: Subject, key: str, value: Term) -> str:
@@ -187,10 +190,13 @@ def describe(graph: Graph) -> list[ShapeDoc]:
         if not targets:
             continue
         severity = _severity(graph, shape)
-        rules = [_rule(graph, shape, severity)] if list(phrases(graph, shape)) else []
-        for prop in graph.objects(shape, sh("property")):
-            if isinstance(prop, ox.BlankNode | ox.NamedNode):
-                rules.append(_rule(graph, prop, severity))
+        rules = [_rule(graph, shape, severity)] if phrases(graph, shape) else []
+        properties = [
+            _rule(graph, prop, severity)
+            for prop in graph.objects(shape, sh("property"))
+            if isinstance(prop, ox.BlankNode | ox.NamedNode)
+        ]
+        rules += sorted(properties, key=lambda r: (r.path or "", r.phrases, r.message, r.severity))
         docs.append(
             ShapeDoc(shape, severity, targets, _text(graph, shape, COMMENT) or _text(graph, shape, sh("description")), rules)
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.resources import Home
@@ -113,7 +114,7 @@ def locate(text: str, quote: str) -> tuple[int, int, str] | None:
     return positions[found], positions[found + len(needle) - 1] + 1, f"q-{found}-{len(needle)}"
 
 
-def annotate(text: str, marks: Iterable[Mark]) -> str:
+def annotate(text: str, marks: Iterable[Mark]) -> Markup:
     """HTML of ``text`` where each quoted run links to the entity of its shortest quote."""
     marks = sorted(set(marks), key=lambda m: (m.start, m.end, m.href, m.anchor))
     cuts = sorted({0, len(text)} | {m.start for m in marks} | {m.end for m in marks})
@@ -130,9 +131,7 @@ def annotate(text: str, marks: Iterable[Mark]) -> str:
             html.append(piece)
             continue
         best = min(covering, key=lambda m: (m.end - m.start, m.href))
-        titles = sorted({m.title for m in covering})
         html.append(
-            f'<a class="quote" href="{escape(best.href)}" title="{escape("; ".join(titles))}">'
-            f"{piece}</a>"
+            f'<a class="quote" href="{escape(best.href)}" title="{escape(best.title)}">{piece}</a>'
         )
-    return "".join(html)
+    return Markup("".join(html))
