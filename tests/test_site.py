@@ -183,3 +183,158 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path: Path) -> None:
     assert done.returncode == 2 and "not a site built by ipbes-kg" in done.stderr
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not (tmp_path / "mine" / MARKER).exists()
+
+
+# --- served, in a real browser ------------------------------------------------------------
+
+
+class Served:
+    def __init__(self, process: "subprocess.Popen[str]", base: str, folder: Path) -> None:
+        self.process, self.base, self.folder = process, base, folder
+
+
+@pytest.fixture(scope="module")
+def served(built: Path) -> Iterator[Served]:
+    """``ipbes-kg site --serve DIR --port 0`` in a subprocess on loopback, stopped by PID."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ipbes_kg", "site", "--serve", str(built), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not match:
+            pytest.fail(f"site --serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}")
+        yield Served(process, f"http://127.0.0.1:{match.group(1)}/", built)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One headless Chromium (Debian's) with a fresh profile, shared by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    executable = browser.chromium_path()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=executable, headless=True, args=browser.FLAGS
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def test_every_page_loads_clean_and_every_internal_link_resolves(
+    served: Served, chromium: Any
+) -> None:
+    pages = sorted(
+        str(p.relative_to(served.folder)) for p in served.folder.rglob("*.html")
+    )
+    assert len(pages) > 400
+    crawl = browser.visit(chromium, served.base, pages)
+    assert crawl.problems == []
+    assert len(crawl.facts) == len(pages)
+    for url, facts in crawl.facts.items():
+        assert facts["h1"] == 1, f"{url}: {facts['h1']} h1 elements"
+        assert facts["lang"] == "en" and facts["text"] > 100, url
+    broken, internal, external = browser.broken_links(crawl, served.base)
+    assert broken == [], f"{len(broken)} broken of {internal}: {broken[:10]}"
+    assert internal > 5000
+
+
+def _kinds(folder: Path) -> dict[str, str]:
+    """One IRI of each kind (the folder its IRI names), e.g. id/tsu -> id/tsu/africa."""
+    kinds: dict[str, str] = {}
+    for page in sorted(folder.rglob("index.html")):
+        local = str(page.parent.relative_to(folder))
+        if (folder / f"{local}.ttl").is_file():
+            kinds.setdefault(os.path.dirname(local) or local, local)
+    return kinds
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix", "media_type"),
+    [
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/", "text/html"),
+        ("text/turtle", ".ttl", "text/turtle"),
+        ("application/ld+json", ".jsonld", "application/ld+json"),
+    ],
+)
+def test_content_negotiation_for_one_iri_of_each_kind(
+    served: Served, accept: str, suffix: str, media_type: str
+) -> None:
+    kinds = _kinds(served.folder)
+    assert {"id/tsu", "id/document/IPBES-7-2/para", "code/status", "ontology"} <= set(kinds)
+    no_redirect = urllib.request.build_opener(_NoRedirect)
+    for local in kinds.values():
+        iri = BASE + local
+        request = urllib.request.Request(served.base + local, headers={"Accept": accept})
+        with pytest.raises(urllib.error.HTTPError) as seen:
+            no_redirect.open(request, timeout=10)
+        assert seen.value.code == 303, local
+        assert seen.value.headers["Location"] == f"/{local}{suffix}"
+        assert "Accept" in seen.value.headers["Vary"]
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Type"].split(";")[0] == media_type, local
+            body = response.read()
+        if suffix == "/":
+            assert f'<link rel="canonical" href="{iri}">' in body.decode("utf-8")
+            continue
+        store = ox.Store()
+        fmt = ox.RdfFormat.TURTLE if suffix == ".ttl" else ox.RdfFormat.JSON_LD
+        store.load(body, format=fmt)
+        subject = ox.NamedNode(iri)
+        assert any(True for _ in store.quads_for_pattern(subject, None, None, None)), local
+        if suffix == ".jsonld":
+            assert iri in {node.get("@id") for node in json.loads(body)}
+
+
+def test_screenshots_are_not_blank(served: Served, chromium: Any, tmp_path: Path) -> None:
+    for name, path in [
+        ("home", "index.html"),
+        ("entity", "id/tsu/ilk/index.html"),
+        ("paragraph", "id/document/IPBES-7-2/para/10b/index.html"),
+    ]:
+        stats = browser.screenshot_stats(chromium, served.base + path, tmp_path / f"{name}.png")
+        assert (stats["width"], stats["height"]) == (1200, 900), name
+        assert stats["colours"] > 50, f"{name}: {stats}"
+        assert 0.02 < stats["ink"] < 0.9, f"{name}: {stats}"
+
+
+def test_the_crawl_catches_what_it_looks_for(chromium: Any, tmp_path: Path) -> None:
+    """The checks above can fail: a page with a missing image, a console error and a dead link."""
+    from ipbes_kg.site.serve import serve_in_thread
+
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>t</title><link rel="icon" href="data:,"></head>'
+        '<body><h1>t</h1><img src="missing.png" alt=""><a href="nope/index.html">x</a>'
+        '<a href="index.html#nowhere">y</a><script>console.error("boom")</script></body></html>',
+        encoding="utf-8",
+    )
+    server, _ = serve_in_thread(tmp_path, 0)
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        crawl = browser.visit(chromium, base, ["index.html"])
+        broken, _, _ = browser.broken_links(crawl, base)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert any("HTTP 404" in p and "missing.png" in p for p in crawl.problems), crawl.problems
+    assert any("console error" in p and "boom" in p for p in crawl.problems), crawl.problems
+    assert any("nope/index.html" in b for b in broken) and any("nowhere" in b for b in broken)

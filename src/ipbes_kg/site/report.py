@@ -66,6 +66,9 @@ def paragraph_context(
 ) -> dict[str, Any]:
     marks: list[Mark] = []
     quoted: list[dict[str, Any]] = []
+    for quote in r.graph.objects(paragraph, QUOTE):  # the paragraph's own quotes: anchors only
+        if (where := locate(text, quote.value)) is not None:
+            marks.append(Mark(where[0], where[1], where[2], "", ""))
     for resource in r.graph.subjects(DERIVED_FROM, paragraph):
         if resource == paragraph:
             continue

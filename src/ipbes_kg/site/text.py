@@ -94,7 +94,8 @@ def display_text(text: str, keep_lines: bool = False) -> str:
 
 
 class Mark(NamedTuple):
-    """A quote located in a paragraph's text: characters ``start:end`` link to ``href``."""
+    """A quote located in a paragraph's text: characters ``start:end`` link to ``href``
+    (an empty ``href`` only anchors the quote)."""
 
     start: int
     end: int
@@ -126,7 +127,7 @@ def annotate(text: str, marks: Iterable[Mark]) -> Markup:
                 anchored.add(mark.anchor)
                 html.append(f'<span id="{mark.anchor}"></span>')
         piece = escape(text[start:end]).replace("\n", "<br>\n")
-        covering = [m for m in marks if m.start <= start and end <= m.end]
+        covering = [m for m in marks if m.href and m.start <= start and end <= m.end]
         if not covering:
             html.append(piece)
             continue
