@@ -77,7 +77,9 @@ def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 # --- the build -----------------------------------------------------------------------------
 
 
-def test_two_builds_are_byte_identical(home: Home, store: ox.Store, built: Path, tmp_path: Path) -> None:
+def test_two_builds_are_byte_identical(
+    home: Home, store: ox.Store, built: Path, tmp_path: Path
+) -> None:
     again = tmp_path / "again"
     result = build_site(store, home, again, source=_source())
     first, second = _files(built), _files(again)
@@ -128,7 +130,10 @@ def test_nothing_is_loaded_from_outside(built: Path) -> None:
             continue
         text = content.decode("utf-8")
         assert "<script" not in text, name
-        assert not re.search(r"<(?:img|iframe|source|link)[^>]+(?:src|href)=\"https?:", text.replace('rel="canonical" href="https', "")), name
+        assert not re.search(
+            r"<(?:img|iframe|source|link)[^>]+(?:src|href)=\"https?:",
+            text.replace('rel="canonical" href="https', ""),
+        ), name
         assert not re.search(r"@import|url\(\s*['\"]?https?:", text), name
 
 
@@ -138,7 +143,9 @@ def test_paragraph_page_marks_each_quote_and_entities_link_to_it(
     graph = Graph.from_store(store)
     texts = paragraph_texts(graph, _source())
     para = "https://w3id.org/ipbes-kg/id/document/IPBES-7-2/para/10b"
-    quote = "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持"
+    quote = (
+        "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持"
+    )
     where = locate(texts[para], quote)
     assert where is not None
     anchor = where[2]
@@ -155,7 +162,14 @@ def test_paragraph_text_comes_from_the_graph_first(store: ox.Store, tmp_path: Pa
     graph = Graph.from_store(store)
     paragraphs = [s for s in graph.subjects_all() if "/para/" in str(s)]
     triples = [q.triple for q in store]
-    triples += [ox.Triple(p, ox.NamedNode("https://schema.org/text"), ox.Literal(f"文本 {p.value[-3:]}", language="zh")) for p in paragraphs]  # type: ignore[arg-type]
+    triples += [
+        ox.Triple(
+            p,
+            ox.NamedNode("https://schema.org/text"),
+            ox.Literal(f"文本 {p.value[-3:]}", language="zh"),
+        )
+        for p in paragraphs
+    ]  # type: ignore[arg-type]
     texts = paragraph_texts(Graph(triples), tmp_path / "no-such-source.txt")
     assert texts[paragraphs[0].value].startswith("文本")
     with pytest.raises(UserError, match="IPBES_KG_SOURCE"):
@@ -171,7 +185,9 @@ def test_no_text_anywhere_is_a_one_line_error(tmp_path: Path) -> None:
 
 def test_missing_dot_names_the_package(tmp_path: Path) -> None:
     bin_dir = str(Path(sys.executable).parent)
-    done = _cli("--out", str(tmp_path / "s"), env={"PATH": bin_dir, "IPBES_KG_SOURCE": str(_source())})
+    done = _cli(
+        "--out", str(tmp_path / "s"), env={"PATH": bin_dir, "IPBES_KG_SOURCE": str(_source())}
+    )
     assert done.returncode == 2, done.stderr
     assert "graphviz" in done.stderr and done.stderr.count("\n") == 1, done.stderr
 
@@ -207,7 +223,9 @@ def served(built: Path) -> Iterator[Served]:
         line = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not match:
-            pytest.fail(f"site --serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}")
+            pytest.fail(
+                f"site --serve did not start: {line!r} {process.stderr.read() if process.stderr else ''}"
+            )
         yield Served(process, f"http://127.0.0.1:{match.group(1)}/", built)
     finally:
         process.send_signal(signal.SIGINT)
@@ -238,9 +256,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def test_every_page_loads_clean_and_every_internal_link_resolves(
     served: Served, chromium: Any
 ) -> None:
-    pages = sorted(
-        str(p.relative_to(served.folder)) for p in served.folder.rglob("*.html")
-    )
+    pages = sorted(str(p.relative_to(served.folder)) for p in served.folder.rglob("*.html"))
     assert len(pages) > 400
     crawl = browser.visit(chromium, served.base, pages)
     assert crawl.problems == []
@@ -248,7 +264,7 @@ def test_every_page_loads_clean_and_every_internal_link_resolves(
     for url, facts in crawl.facts.items():
         assert facts["h1"] == 1, f"{url}: {facts['h1']} h1 elements"
         assert facts["lang"] == "en" and facts["text"] > 100, url
-    broken, internal, external = browser.broken_links(crawl, served.base)
+    broken, internal, _external = browser.broken_links(crawl, served.base)
     assert broken == [], f"{len(broken)} broken of {internal}: {broken[:10]}"
     assert internal > 5000
 

@@ -11,6 +11,7 @@ import posixpath
 import shutil
 import tempfile
 from collections import defaultdict
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -72,7 +73,7 @@ def render_site(
     sources: dict[str, str] = {}
     for subject in entities:
         here = page_path(locals_[subject.value])
-        dot = diagrams.neighbourhood(graph, subject, lambda t, h=here: r.href(t, h))  # type: ignore[misc]
+        dot = diagrams.neighbourhood(graph, subject, partial(r.href, here=here))
         if dot is not None:
             sources[subject.value] = dot
     programme_here = "programme/index.html"
@@ -105,7 +106,13 @@ def render_site(
 
     here = page_path("ontology")
     context = vocab.ontology_context(r, here, shapes)
-    page("ontology.html", here, alternates=_alternates("ontology", here), canonical=ONTOLOGY.value, **context)
+    page(
+        "ontology.html",
+        here,
+        alternates=_alternates("ontology", here),
+        canonical=ONTOLOGY.value,
+        **context,
+    )
     out.update(_data_files("ontology", vocab.vocabulary_triples(graph)))
 
     canned = queries.all_queries(home)

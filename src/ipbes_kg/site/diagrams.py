@@ -108,7 +108,9 @@ def neighbourhood(graph: Graph, center: ox.NamedNode, href: Href) -> str | None:
     return "\n".join(lines)
 
 
-def _objects(graph: Graph, subjects: Sequence[Subject], predicate: str) -> list[tuple[Subject, Term]]:
+def _objects(
+    graph: Graph, subjects: Sequence[Subject], predicate: str
+) -> list[tuple[Subject, Term]]:
     node = ox.NamedNode(predicate)
     return [(s, o) for s in subjects for o in graph.objects(s, node)]
 
@@ -120,11 +122,11 @@ def programme(graph: Graph, href: Href) -> str:
     assessments = graph.instances(ox.NamedNode(IPBES + "Assessment"))
     tsus = graph.instances(ox.NamedNode(IPBES + "TechnicalSupportUnit"))
     edges: set[tuple[str, str, str]] = set()
-    for deliverable, objective in _objects(graph, deliverables, SKOS + "broader"):
-        if objective in objectives:
-            edges.add((str(objective), str(deliverable), ""))
-    for assessment, deliverable in _objects(graph, assessments, IPBES + "deliverable"):
-        edges.add((str(deliverable), str(assessment), ""))
+    for narrower, broader in _objects(graph, deliverables, SKOS + "broader"):
+        if broader in objectives:
+            edges.add((str(broader), str(narrower), ""))
+    for assessment, delivered in _objects(graph, assessments, IPBES + "deliverable"):
+        edges.add((str(delivered), str(assessment), ""))
     for tsu, supported in _objects(graph, tsus, IPBES + "supports"):
         if supported in deliverables or supported in assessments:
             edges.add((str(supported), str(tsu), "supported by"))

@@ -33,7 +33,9 @@ def grouped(r: Renderer, pairs: list[tuple[ox.NamedNode, Term]], here: str) -> l
     rows: list[dict[str, Any]] = []
     for predicate, obj in pairs:
         if not rows or rows[-1]["predicate"] != predicate:
-            rows.append({"predicate": predicate, "name": r.predicate(predicate, here), "values": []})
+            rows.append(
+                {"predicate": predicate, "name": r.predicate(predicate, here), "values": []}
+            )
         rows[-1]["values"].append(r.link(obj, here))
     return rows
 
@@ -88,8 +90,8 @@ def statements(
     result = []
     for resource in found:
         rows = grouped(r, r.graph.outgoing(resource), here)
-        title = r.link(resource, here) if isinstance(resource, ox.NamedNode) else Markup(
-            "Statement"
+        title = (
+            r.link(resource, here) if isinstance(resource, ox.NamedNode) else Markup("Statement")
         )
         prov, _ = provenance(r, resource, texts, here)
         for item in prov:
@@ -111,14 +113,12 @@ def entity_context(
     graph = r.graph
     outgoing = graph.outgoing(subject)
     incoming = [
-        (s, p)
-        for s, p in graph.incoming(subject)
-        if s != subject and not is_statement(graph, s)
+        (s, p) for s, p in graph.incoming(subject) if s != subject and not is_statement(graph, s)
     ]
     prov, unlocated = provenance(r, subject, texts, here)
     zh, en = graph.label(subject, "zh"), graph.label(subject, "en")
-    heading = r.name(subject) if (zh or en) else Markup("<code>{}</code>").format(
-        curie(subject.value)
+    heading = (
+        r.name(subject) if (zh or en) else Markup("<code>{}</code>").format(curie(subject.value))
     )
     return {
         "title": en or zh or curie(subject.value),

@@ -52,8 +52,11 @@ class Graph:
         into: dict[Term, set[tuple[Subject, ox.NamedNode]]] = defaultdict(set)
         count = 0
         for triple in triples:
-            out[triple.subject].add((triple.predicate, triple.object))
-            into[triple.object].add((triple.subject, triple.predicate))
+            subject, obj = triple.subject, triple.object
+            if isinstance(subject, ox.Triple) or isinstance(obj, ox.Triple):
+                continue  # RDF-star quoted triples: not used by the project, not shown
+            out[subject].add((triple.predicate, obj))
+            into[obj].add((subject, triple.predicate))
             count += 1
         self.triple_count = count
         self._out = {s: sorted(v, key=lambda po: (str(po[0]), str(po[1]))) for s, v in out.items()}
@@ -65,26 +68,31 @@ class Graph:
 
     # --- neighbours ------------------------------------------------------------------------
 
-    def outgoing(self, subject: Subject) -> list[tuple[ox.NamedNode, Term]]:
+    def outgoing(self, subject: Term) -> list[tuple[ox.NamedNode, Term]]:
+        if isinstance(subject, ox.Literal):
+            return []
         return self._out.get(subject, [])
 
     def incoming(self, term: Term) -> list[tuple[Subject, ox.NamedNode]]:
         return self._in.get(term, [])
 
-    def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
+    def objects(self, subject: Term, predicate: ox.NamedNode) -> list[Term]:
         return [o for p, o in self.outgoing(subject) if p == predicate]
 
     def subjects(self, predicate: ox.NamedNode, obj: Term) -> list[Subject]:
         return [s for s, p in self.incoming(obj) if p == predicate]
 
-    def value(self, subject: Subject, predicate: ox.NamedNode) -> Term | None:
+    def value(self, subject: Term, predicate: ox.NamedNode) -> Term | None:
         found = self.objects(subject, predicate)
         return found[0] if found else None
+
+    def literals(self, subject: Term, predicate: ox.NamedNode) -> list[ox.Literal]:
+        return [o for o in self.objects(subject, predicate) if isinstance(o, ox.Literal)]
 
     def subjects_all(self) -> list[Subject]:
         return sorted(self._out, key=sort_key)
 
-    def is_a(self, subject: Subject, cls: ox.NamedNode) -> bool:
+    def is_a(self, subject: Term, cls: ox.NamedNode) -> bool:
         return cls in self.objects(subject, TYPE)
 
     def instances(self, cls: ox.NamedNode) -> list[Subject]:
@@ -123,9 +131,10 @@ class Graph:
         for lang in ("en", "zh"):
             if found := self.label(term, lang):
                 return found
-        if not isinstance(term, ox.Literal) and (
-            notation := self.value(term, NOTATION)
-        ) is not None:
+        if (
+            not isinstance(term, ox.Literal)
+            and (notation := self.value(term, NOTATION)) is not None
+        ):
             return notation.value
         return display_iri(term)
 

@@ -15,8 +15,8 @@ from ipbes_kg import catalog
 from ipbes_kg.catalog import CannedQuery
 from ipbes_kg.namespaces import PREFIXES
 from ipbes_kg.query import bind, run_embedded, with_values
-from ipbes_kg.results import AskResult, GraphResult, SelectResult, render
 from ipbes_kg.resources import Home
+from ipbes_kg.results import AskResult, GraphResult, SelectResult, render
 from ipbes_kg.site.model import Graph
 from ipbes_kg.site.render import Renderer
 
@@ -35,9 +35,7 @@ def query_page_path(name: str) -> str:
     return f"queries/{name}/index.html"
 
 
-def query_context(
-    r: Renderer, query: CannedQuery, store: ox.Store, here: str
-) -> dict[str, Any]:
+def query_context(r: Renderer, query: CannedQuery, store: ox.Store, here: str) -> dict[str, Any]:
     given: dict[str, str] = {}
     notes: list[str] = []
     for param in query.parameters:

@@ -38,7 +38,8 @@ def turtle(triples: Sequence[ox.Triple]) -> bytes:
     """Turtle with the used prefixes, declared in alphabetical order (pyoxigraph's own order
     of prefix lines is not fixed)."""
     ordered = _sorted(triples)
-    data: bytes = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_used_prefixes(ordered))
+    data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_used_prefixes(ordered))
+    assert data is not None  # serialize returns bytes when given no output
     lines = data.decode("utf-8").split("\n")
     head = [line for line in lines if line.startswith("@prefix ")]
     body = lines[len(head) :]
@@ -57,6 +58,7 @@ def _sort_json(value: Any) -> Any:
 
 
 def jsonld(triples: Sequence[ox.Triple]) -> bytes:
-    raw: bytes = ox.serialize(_sorted(triples), format=ox.RdfFormat.JSON_LD)
+    raw = ox.serialize(_sorted(triples), format=ox.RdfFormat.JSON_LD)
+    assert raw is not None  # serialize returns bytes when given no output
     document = _sort_json(json.loads(raw))
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

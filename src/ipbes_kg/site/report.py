@@ -40,9 +40,7 @@ def reading_order(graph: Graph) -> list[ox.NamedNode]:
         except ValueError:
             return (10**9, paragraph.value)
 
-    return sorted(
-        (p for p in graph.instances(PARAGRAPH) if isinstance(p, ox.NamedNode)), key=key
-    )
+    return sorted((p for p in graph.instances(PARAGRAPH) if isinstance(p, ox.NamedNode)), key=key)
 
 
 def subject_of(r: Renderer, resource: Subject) -> Term:
@@ -53,7 +51,7 @@ def subject_of(r: Renderer, resource: Subject) -> Term:
     candidates += [
         o
         for p, o in r.graph.outgoing(resource)
-        if p not in (TYPE, DERIVED_FROM) and not r.graph.is_a(o, PARAGRAPH)  # type: ignore[arg-type]
+        if p not in (TYPE, DERIVED_FROM) and not r.graph.is_a(o, PARAGRAPH)
     ]
     for candidate in candidates:
         if r.target(candidate) is not None:
@@ -66,8 +64,8 @@ def paragraph_context(
 ) -> dict[str, Any]:
     marks: list[Mark] = []
     quoted: list[dict[str, Any]] = []
-    for quote in r.graph.objects(paragraph, QUOTE):  # the paragraph's own quotes: anchors only
-        if (where := locate(text, quote.value)) is not None:
+    for own in r.graph.literals(paragraph, QUOTE):  # the paragraph's own quotes: anchors only
+        if (where := locate(text, own.value)) is not None:
             marks.append(Mark(where[0], where[1], where[2], "", ""))
     for resource in r.graph.subjects(DERIVED_FROM, paragraph):
         if resource == paragraph:

@@ -21,7 +21,10 @@ HOST = "127.0.0.1"
 class Handler(SimpleHTTPRequestHandler):
     """Static files, plus 303 See Other from each IRI path to its negotiated representation."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MEDIA_TYPES}
+    extensions_map = {  # noqa: RUF012 (the standard library declares it so)
+        **SimpleHTTPRequestHandler.extensions_map,
+        **MEDIA_TYPES,
+    }
     quiet = True
 
     def _negotiated(self) -> str | None:
@@ -58,7 +61,7 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept")
         super().end_headers()
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the stdlib's name)
+    def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)
 
@@ -67,12 +70,16 @@ def serve(folder: Path, port: int = 8000, quiet: bool = True) -> ThreadingHTTPSe
     """A server for ``folder`` on 127.0.0.1:``port`` (0: any free port), not yet running: call
     ``serve_forever()`` (or run it in a thread) and ``shutdown()``; ``server_address`` has the port."""
     if not (folder / "index.html").is_file():
-        raise UserError(f"{folder}: not a built site (no index.html); run 'ipbes-kg site --out {folder}'")
+        raise UserError(
+            f"{folder}: not a built site (no index.html); run 'ipbes-kg site --out {folder}'"
+        )
     handler = partial(type("SiteHandler", (Handler,), {"quiet": quiet}), directory=str(folder))
     try:
         return ThreadingHTTPServer((HOST, port), handler)
     except OSError as exc:
-        raise UserError(f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; try --port 0") from exc
+        raise UserError(
+            f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; try --port 0"
+        ) from exc
 
 
 def serve_in_thread(folder: Path, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread]:

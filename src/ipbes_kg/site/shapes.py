@@ -85,10 +85,10 @@ def _name(term: Term) -> str:
 def path_text(graph: Graph, path: Term) -> str:
     if isinstance(path, ox.NamedNode):
         return _name(path)
-    inverse = graph.value(path, sh("inversePath"))  # type: ignore[arg-type]
+    inverse = graph.value(path, sh("inversePath"))
     if inverse is not None:
         return "^" + path_text(graph, inverse)
-    alternative = graph.value(path, sh("alternativePath"))  # type: ignore[arg-type]
+    alternative = graph.value(path, sh("alternativePath"))
     if alternative is not None:
         return "(" + "|".join(path_text(graph, p) for p in items(graph, alternative)) + ")"
     sequence = items(graph, path)
@@ -100,13 +100,13 @@ def _severity(graph: Graph, shape: Subject, default: str = "violation") -> str:
     return value.value.removeprefix(SH).lower() if isinstance(value, ox.NamedNode) else default
 
 
-def _text(graph: Graph, shape: Subject, predicate: ox.NamedNode) -> str:
+def _text(graph: Graph, shape: Term, predicate: ox.NamedNode) -> str:
     values = [v for v in graph.objects(shape, predicate) if isinstance(v, ox.Literal)]
     english = [v.value for v in values if v.language in ("en", "")] or [v.value for v in values]
     return " ".join(" ".join(english).split())
 
 
-def phrases(graph: Graph, shape: Subject) -> list[str]:
+def phrases(graph: Graph, shape: Term) -> list[str]:
     """The constraints of one shape in words, sorted (blank nodes have no stable order)."""
     found = []
     for predicate, value in graph.outgoing(shape):
@@ -116,7 +116,7 @@ def phrases(graph: Graph, shape: Subject) -> list[str]:
     return [phrase for _, phrase in sorted(found)]
 
 
-def _phrase(graph: Graph, shape: Subject, key: str, value: Term) -> str:
+def _phrase(graph: Graph, shape: Term, key: str, value: Term) -> str:
     v = _name(value)
     simple = {
         "minCount": f"at least {value.value} value(s)",
@@ -147,14 +147,18 @@ def _phrase(graph: Graph, shape: Subject, key: str, value: Term) -> str:
         return "one of: " + ", ".join(_name(i) for i in items(graph, value))
     if key in ("or", "and", "xone"):
         word = {"or": "any of", "and": "all of", "xone": "exactly one of"}[key]
-        parts = ["; ".join(phrases(graph, s)) for s in items(graph, value) if isinstance(s, ox.BlankNode | ox.NamedNode)]  # type: ignore[misc]
+        parts = [
+            "; ".join(phrases(graph, s))
+            for s in items(graph, value)
+            if isinstance(s, ox.BlankNode | ox.NamedNode)
+        ]
         return f"{word}: " + " | ".join(f"({p})" for p in parts)
     if key == "not":
-        return "not: " + "; ".join(phrases(graph, value))  # type: ignore[arg-type]
+        return "not: " + "; ".join(phrases(graph, value))
     if key == "qualifiedValueShape":
         low = graph.value(shape, sh("qualifiedMinCount"))
         high = graph.value(shape, sh("qualifiedMaxCount"))
-        inner = "; ".join(phrases(graph, value))  # type: ignore[arg-type]
+        inner = "; ".join(phrases(graph, value))
         bounds = []
         if low is not None:
             bounds.append(f"at least {low.value}")
@@ -162,7 +166,7 @@ def _phrase(graph: Graph, shape: Subject, key: str, value: Term) -> str:
             bounds.append(f"at most {high.value}")
         return f"{' and '.join(bounds) or 'some'} value(s) with {inner}"
     if key == "sparql":
-        message = _text(graph, value, sh("message"))  # type: ignore[arg-type]
+        message = _text(graph, value, sh("message"))
         return f"a SPARQL check: {message}" if message else "a SPARQL check"
     return f"sh:{key} {v}"
 
@@ -198,7 +202,13 @@ def describe(graph: Graph) -> list[ShapeDoc]:
         ]
         rules += sorted(properties, key=lambda r: (r.path or "", r.phrases, r.message, r.severity))
         docs.append(
-            ShapeDoc(shape, severity, targets, _text(graph, shape, COMMENT) or _text(graph, shape, sh("description")), rules)
+            ShapeDoc(
+                shape,
+                severity,
+                targets,
+                _text(graph, shape, COMMENT) or _text(graph, shape, sh("description")),
+                rules,
+            )
         )
     return docs
 

@@ -12,6 +12,7 @@ named by its offset and length in that squashed text, so an entity page and a pa
 compute the same ``#q-…`` fragment independently.
 """
 
+import itertools
 import os
 from collections.abc import Iterable
 from html import escape
@@ -121,7 +122,7 @@ def annotate(text: str, marks: Iterable[Mark]) -> Markup:
     cuts = sorted({0, len(text)} | {m.start for m in marks} | {m.end for m in marks})
     html: list[str] = []
     anchored: set[str] = set()
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         for mark in marks:
             if mark.start == start and mark.anchor not in anchored:
                 anchored.add(mark.anchor)

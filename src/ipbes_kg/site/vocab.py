@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ipbes_kg.namespaces import CODE, IPBES, PREFIXES
 from ipbes_kg.site.entities import grouped
-from ipbes_kg.site.model import LABEL, ONTOLOGY, TYPE, Graph, Subject, Term
+from ipbes_kg.site.model import LABEL, ONTOLOGY, TYPE, Graph, Subject
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.shapes import ShapeDoc
 
@@ -71,11 +71,9 @@ def anchors(graph: Graph) -> list[str]:
     return [t.value for t in terms(graph, CLASS_TYPES + PROPERTY_TYPES)]
 
 
-def _texts(graph: Graph, subject: Subject, predicate: ox.NamedNode) -> list[Term]:
-    return sorted(
-        (v for v in graph.objects(subject, predicate) if isinstance(v, ox.Literal)),
-        key=lambda v: (v.language != "en", str(v)),
-    )
+def _texts(graph: Graph, subject: Subject, predicate: ox.NamedNode) -> list[ox.Literal]:
+    """Texts in English first, then the other languages."""
+    return sorted(graph.literals(subject, predicate), key=lambda v: (v.language != "en", str(v)))
 
 
 def _rules_for(
@@ -102,12 +100,14 @@ def term_context(
         "id": local,
         "curie": f"ipbes:{local}",
         "name": r.name(term),
-        "definitions": [r.literal(d) for d in _texts(graph, term, DEFINITION)],  # type: ignore[arg-type]
+        "definitions": [r.literal(d) for d in _texts(graph, term, DEFINITION)],
         "types": [r.link(t, here) for t in graph.objects(term, TYPE)],
         "rows": grouped(r, [(p, o) for p, o in graph.outgoing(term) if p not in SHOWN], here),
         "rules": [
             {
-                "shape": Markup("<a href='#{}'>{}</a>").format(shape_anchor(x["shape"]), shape_name(x["shape"])),
+                "shape": Markup("<a href='#{}'>{}</a>").format(
+                    shape_anchor(x["shape"]), shape_name(x["shape"])
+                ),
                 "severity": x["rule"].severity,
                 "path": x["rule"].path,
                 "phrases": x["rule"].phrases,
@@ -141,11 +141,11 @@ def code_lists(r: Renderer, here: str) -> list[dict[str, Any]]:
         lists.append(
             {
                 "link": r.link(scheme, here),
-                "definitions": [r.literal(d) for d in _texts(graph, scheme, DEFINITION)],  # type: ignore[arg-type]
+                "definitions": [r.literal(d) for d in _texts(graph, scheme, DEFINITION)],
                 "concepts": [
                     {
                         "link": r.link(c, here),
-                        "definitions": [r.literal(d) for d in _texts(graph, c, DEFINITION)],  # type: ignore[arg-type]
+                        "definitions": [r.literal(d) for d in _texts(graph, c, DEFINITION)],
                     }
                     for c in sorted(concepts, key=str)
                 ],
