@@ -354,3 +354,99 @@ def test_the_crawl_catches_what_it_looks_for(chromium: Any, tmp_path: Path) -> N
     assert any("HTTP 404" in p and "missing.png" in p for p in crawl.problems), crawl.problems
     assert any("console error" in p and "boom" in p for p in crawl.problems), crawl.problems
     assert any("nope/index.html" in b for b in broken) and any("nowhere" in b for b in broken)
+
+
+# --- per-statement provenance and the redirect rules ------------------------------------------
+
+
+def test_statements_with_their_own_provenance_are_shown(home: Home, store: ox.Store) -> None:
+    """An annotation resource (here a blank-node rdf:Statement) with paragraph and quote appears
+    on the entity's page and marks its quote in the paragraph, without a page of its own."""
+    from ipbes_kg.site.builder import render_site
+
+    extra = ox.Store()
+    extra.extend(store)
+    quote = "在教科文组织提供的实物支助下"
+    turtle = f"""
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+        [] a rdf:Statement ;
+           rdf:subject <{BASE}id/tsu/ilk> ;
+           rdf:predicate <https://w3id.org/ipbes-kg/ontology#hostedBy> ;
+           rdf:object <{BASE}id/organization/unesco> ;
+           <http://www.w3.org/ns/prov#wasDerivedFrom> <{BASE}id/document/IPBES-7-2/para/10b> ;
+           <https://w3id.org/ipbes-kg/ontology#quote> "{quote}"@zh .
+    """
+    extra.load(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    site = render_site(extra, home, _source())
+    entity = site["id/tsu/ilk/index.html"].decode("utf-8")
+    section = entity.split('id="statements"', 1)[1].split("</section>", 1)[0]
+    assert "rdf:predicate" in section and "ontology/index.html#hostedBy" in section
+    assert f"{quote}</a></q>" in section  # the quote, linked to its place in the paragraph
+    anchor = re.search(r'href="[^"]*para/10b/index\.html#(q-\d+-\d+)"', section)
+    assert anchor is not None
+    paragraph = site["id/document/IPBES-7-2/para/10b/index.html"].decode("utf-8")
+    assert f'<span id="{anchor.group(1)}"></span>' in paragraph
+
+
+def _apache(rules: str, path: str, accept: str, exists: Any) -> tuple[str, str] | None:
+    """The first RewriteRule of ``rules`` that fires for ``path``: (target, flags). A minimal
+    reading of the mod_rewrite subset the generated .htaccess uses."""
+    conditions: list[bool] = []
+    for line in rules.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        if parts[0] == "RewriteCond":
+            if parts[1] == "%{HTTP_ACCEPT}":
+                conditions.append(re.search(parts[2], accept) is not None)
+            elif parts[1:] == ["%{REQUEST_FILENAME}", "!-f"]:
+                conditions.append(not exists(path))
+            else:
+                pytest.fail(f"unexpected condition: {line}")
+        elif parts[0] == "RewriteRule":
+            match = re.search(parts[1], path)
+            if match and all(conditions):
+                return parts[2].replace("$1", match.group(1)), parts[3] if len(parts) > 3 else ""
+            conditions = []
+    return None
+
+
+@pytest.mark.parametrize(
+    "accept", ["text/html,*/*;q=0.8", "text/turtle", "application/ld+json", "*/*"]
+)
+def test_htaccess_agrees_with_the_server(served: Served, accept: str) -> None:
+    from ipbes_kg.site.negotiate import htaccess
+
+    base = "https://example.org/ipbes-kg-site/"
+    w3id, folder = htaccess(base), (served.folder / ".htaccess").read_text(encoding="utf-8")
+    no_redirect = urllib.request.build_opener(_NoRedirect)
+    for local in _kinds(served.folder).values():
+        request = urllib.request.Request(served.base + local, headers={"Accept": accept})
+        with pytest.raises(urllib.error.HTTPError) as seen:
+            no_redirect.open(request, timeout=10)
+        location = seen.value.headers["Location"]
+        assert _apache(w3id, local, accept, lambda _: False) == (
+            base + location.lstrip("/"),
+            "[R=303,L]",
+        )
+        fired = _apache(folder, local, accept, lambda p: (served.folder / p).is_file())
+        assert fired is not None and "R=" not in fired[1]
+        target = fired[0]
+        assert (served.folder / target).is_file(), target
+        assert location.lstrip("/") in (target, target.removesuffix("index.html"))
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ((), "give --out DIR"),
+        (("--serve", "{tmp}"), "not a built site"),
+        (("--out", "{tmp}/a", "--serve", "{tmp}/b"), "different folders"),
+        (("--out", "{tmp}/a", "--base-url", "w3id.org/x"), "http(s) URL"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], says: str, tmp_path: Path) -> None:
+    done = _cli(*(a.format(tmp=tmp_path) for a in args))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: ") and says in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

@@ -80,12 +80,19 @@ def provenance(
     return items, unlocated
 
 
+def _content_key(graph: Graph, resource: Subject) -> list[tuple[str, str]]:
+    """What a statement says, for a stable order (a blank node's label changes every load)."""
+    return [
+        (str(p), "" if isinstance(o, ox.BlankNode) else str(o)) for p, o in graph.outgoing(resource)
+    ]
+
+
 def statements(
     r: Renderer, subject: Subject, texts: dict[str, str], here: str
 ) -> list[dict[str, Any]]:
     found = sorted(
         {s for s, _ in r.graph.incoming(subject) if s != subject and is_statement(r.graph, s)},
-        key=str,
+        key=lambda s: (_content_key(r.graph, s), str(s)),
     )
     result = []
     for resource in found:
