@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,13 +40,6 @@ browser = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(browser)
 
 
-def _source() -> Path:
-    path = Path(os.environ.get("IPBES_KG_SOURCE", ROOT.parent / "shared/source/IPBES-7-2.zh.txt"))
-    if not path.is_file():
-        pytest.fail(f"source text not found at {path}; set IPBES_KG_SOURCE")
-    return path
-
-
 @pytest.fixture(scope="module")
 def store(home: Home) -> ox.Store:
     return load_store(home.graph_files())
@@ -54,7 +48,7 @@ def store(home: Home) -> ox.Store:
 @pytest.fixture(scope="module")
 def built(home: Home, store: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
-    build_site(store, home, out, source=_source())
+    build_site(store, home, out)
     return out
 
 
@@ -81,14 +75,14 @@ def test_two_builds_are_byte_identical(
     home: Home, store: ox.Store, built: Path, tmp_path: Path
 ) -> None:
     again = tmp_path / "again"
-    result = build_site(store, home, again, source=_source())
+    result = build_site(store, home, again)
     first, second = _files(built), _files(again)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     assert result.size == sum(len(b) for b in second.values())
     # rebuilding over an existing site replaces it (no stale file survives)
     (again / "id" / "stale.html").write_text("old", encoding="utf-8")
-    build_site(store, home, again, source=_source())
+    build_site(store, home, again)
     assert not (again / "id" / "stale.html").exists()
     assert _files(again) == second
 
@@ -115,13 +109,12 @@ def test_every_iri_has_page_and_data_that_match_the_graph(store: ox.Store, built
         ttl.load(path=str(built / f"{local}.ttl"), format=ox.RdfFormat.TURTLE)
         jsonld = ox.Store()
         jsonld.load(path=str(built / f"{local}.jsonld"), format=ox.RdfFormat.JSON_LD)
-        node = ox.NamedNode(iri)
-        expected = set(store.quads_for_pattern(node, None, None, None))
+        described = {q.triple for q in store if q.subject.value.split("#")[0] == iri}
         if iri == BASE + "ontology":  # the ontology's data file is the whole vocabulary
-            assert {q.triple for q in expected} <= {q.triple for q in ttl}
+            assert described <= {q.triple for q in ttl}
             continue
-        assert {q.triple for q in ttl} == {q.triple for q in expected}, iri
-        assert {q.triple for q in jsonld} == {q.triple for q in expected}, iri
+        assert {q.triple for q in ttl} == described, iri  # the entity and its hash IRIs
+        assert {q.triple for q in jsonld} == described, iri
 
 
 def test_nothing_is_loaded_from_outside(built: Path) -> None:
@@ -141,7 +134,7 @@ def test_paragraph_page_marks_each_quote_and_entities_link_to_it(
     store: ox.Store, built: Path
 ) -> None:
     graph = Graph.from_store(store)
-    texts = paragraph_texts(graph, _source())
+    texts = paragraph_texts(graph)
     para = "https://w3id.org/ipbes-kg/id/document/IPBES-7-2/para/10b"
     quote = (
         "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持"
@@ -158,36 +151,52 @@ def test_paragraph_page_marks_each_quote_and_entities_link_to_it(
     assert 'href="../../../../tsu/ilk/index.html"' in page  # linked from the text or the table
 
 
-def test_paragraph_text_comes_from_the_graph_first(store: ox.Store, tmp_path: Path) -> None:
+def test_paragraph_texts_are_the_graphs(store: ox.Store) -> None:
     graph = Graph.from_store(store)
-    paragraphs = [s for s in graph.subjects_all() if "/para/" in str(s)]
-    triples = [q.triple for q in store]
-    triples += [
-        ox.Triple(
-            p,
-            ox.NamedNode("https://schema.org/text"),
-            ox.Literal(f"文本 {p.value[-3:]}", language="zh"),
-        )
-        for p in paragraphs
-    ]  # type: ignore[arg-type]
-    texts = paragraph_texts(Graph(triples), tmp_path / "no-such-source.txt")
-    assert texts[paragraphs[0].value].startswith("文本")
-    with pytest.raises(UserError, match="IPBES_KG_SOURCE"):
-        paragraph_texts(graph, tmp_path / "no-such-source.txt")
+    texts = paragraph_texts(graph)
+    para = "https://w3id.org/ipbes-kg/id/document/IPBES-7-2/para/"
+    assert texts[para + "1"].startswith("1. 生物多样性和生态系统服务政府间科学与政策平台")
+    assert "\n" in texts[para + "table"]  # the table keeps its lines
+    without = Graph(q.triple for q in store if q.predicate.value != "https://schema.org/text")
+    with pytest.raises(UserError, match="no text in the graph"):
+        paragraph_texts(without)
 
 
-def test_no_text_anywhere_is_a_one_line_error(tmp_path: Path) -> None:
-    done = _cli("--out", str(tmp_path / "s"), env={"IPBES_KG_SOURCE": str(tmp_path / "missing")})
-    assert done.returncode == 2
-    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+def test_paragraphs_without_text_are_a_one_line_error(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    for part in ("ontology", "queries", "data"):
+        shutil.copytree(ROOT / part, home / part)
+    documents = home / "data" / "documents.ttl"
+    kept = [
+        q.triple
+        for q in ox.parse(path=str(documents), format=ox.RdfFormat.TURTLE)
+        if q.predicate.value != "https://schema.org/text"
+    ]
+    documents.write_bytes(ox.serialize(kept, format=ox.RdfFormat.TURTLE) or b"")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ipbes_kg",
+            "--home",
+            str(home),
+            "site",
+            "--out",
+            str(tmp_path / "s"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("error: ") and "no text in the graph" in done.stderr
+    assert done.stderr.count("\n") == 1
     assert not (tmp_path / "s").exists()
 
 
 def test_missing_dot_names_the_package(tmp_path: Path) -> None:
     bin_dir = str(Path(sys.executable).parent)
-    done = _cli(
-        "--out", str(tmp_path / "s"), env={"PATH": bin_dir, "IPBES_KG_SOURCE": str(_source())}
-    )
+    done = _cli("--out", str(tmp_path / "s"), env={"PATH": bin_dir})
     assert done.returncode == 2, done.stderr
     assert "graphviz" in done.stderr and done.stderr.count("\n") == 1, done.stderr
 
@@ -377,9 +386,9 @@ def test_statements_with_their_own_provenance_are_shown(home: Home, store: ox.St
            <https://w3id.org/ipbes-kg/ontology#quote> "{quote}"@zh .
     """
     extra.load(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    site = render_site(extra, home, _source())
+    site = render_site(extra, home)
     entity = site["id/tsu/ilk/index.html"].decode("utf-8")
-    section = entity.split('id="statements"', 1)[1].split("</section>", 1)[0]
+    section = entity.split('id="sec-provenance"', 1)[1].split("</section>", 1)[0]
     assert "rdf:predicate" in section and "ontology/index.html#hostedBy" in section
     assert f"{quote}</a></q>" in section  # the quote, linked to its place in the paragraph
     anchor = re.search(r'href="[^"]*para/10b/index\.html#(q-\d+-\d+)"', section)

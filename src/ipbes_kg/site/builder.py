@@ -24,9 +24,10 @@ from ipbes_kg.site import diagrams, negotiate, queries, rdfout, report, vocab
 from ipbes_kg.site.entities import entity_context
 from ipbes_kg.site.model import ONTOLOGY, PARAGRAPH, Graph
 from ipbes_kg.site.paths import data_path, local_name, page_path, relative
+from ipbes_kg.site.provenance import Statements
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.shapes import describe, load_shapes
-from ipbes_kg.site.text import default_source, paragraph_texts
+from ipbes_kg.site.text import paragraph_texts
 
 MARKER = ".ipbes-kg-site"  # marks a folder this builder may replace
 FORMATS = [("ttl", "text/turtle", "Turtle"), ("jsonld", "application/ld+json", "JSON-LD")]
@@ -53,16 +54,15 @@ def _data_files(local: str, triples: list[ox.Triple]) -> dict[str, bytes]:
     }
 
 
-def render_site(
-    store: ox.Store, home: Home, source: Path | None = None, base_url: str | None = None
-) -> dict[str, bytes]:
+def render_site(store: ox.Store, home: Home, base_url: str | None = None) -> dict[str, bytes]:
     """Path (relative to the site root) → content, for every file of the site."""
     graph = Graph.from_store(store)
     shapes = describe(load_shapes(home.shapes_files()))
-    texts = paragraph_texts(graph, source or default_source(home))
+    texts = paragraph_texts(graph)
     subjects = [s for s in graph.subjects_all() if isinstance(s, ox.NamedNode)]
     locals_ = {s.value: name for s in subjects if (name := local_name(s.value)) is not None}
-    r = Renderer(graph, locals_.values(), vocab.anchors(graph))
+    st = Statements(graph, lambda iri: iri in locals_, exclude={ONTOLOGY.value})
+    r = Renderer(graph, locals_.values(), [*vocab.anchors(graph), *st.anchors()])
     order = report.reading_order(graph)
     out: dict[str, bytes] = {MARKER: b"a website built by 'ipbes-kg site'\n"}
     out["assets/style.css"] = files("ipbes_kg.site").joinpath("static/style.css").read_bytes()
@@ -89,10 +89,11 @@ def render_site(
     for subject in entities:
         local = locals_[subject.value]
         here = page_path(local)
-        context = entity_context(r, subject, here, texts)
+        context = entity_context(r, st, subject, here, texts)
         paragraph = None
         if graph.is_a(subject, PARAGRAPH) and subject.value in texts:
-            paragraph = report.paragraph_context(r, subject, texts[subject.value], here, order)
+            text = texts[subject.value]
+            paragraph = report.paragraph_context(r, st, subject, text, here, order)
         page(
             "entity.html",
             here,
@@ -102,7 +103,10 @@ def render_site(
             diagram=_markup(drawn.get(subject.value)),
             **context,
         )
-        out.update(_data_files(local, graph.bounded_description(subject)))
+        triples = graph.bounded_description(subject)
+        for owned in st.owned.get(subject.value, []):  # its hash IRIs are described with it
+            triples += graph.bounded_description(owned)
+        out.update(_data_files(local, triples))
 
     here = page_path("ontology")
     context = vocab.ontology_context(r, here, shapes)
@@ -132,7 +136,7 @@ def render_site(
     page("queries.html", here, title="Canned queries", queries=rows)
 
     here = "report/index.html"
-    page("report.html", here, **report.index_context(r, texts, here))
+    page("report.html", here, **report.index_context(r, st, texts, here))
     page("programme.html", programme_here, title="Work programme", diagram=_markup(drawn[""]))
 
     kinds: dict[str, list[ox.NamedNode]] = defaultdict(list)
@@ -193,20 +197,13 @@ def write_atomically(out: Path, content: dict[str, bytes]) -> None:
         raise
 
 
-def build_site(
-    store: ox.Store,
-    home: Home,
-    out: Path,
-    source: Path | None = None,
-    base_url: str | None = None,
-) -> SiteResult:
+def build_site(store: ox.Store, home: Home, out: Path, base_url: str | None = None) -> SiteResult:
     """Build the website of the graph in ``store`` (vocabulary + data) into ``out``.
 
-    ``home`` gives the shapes and canned queries; ``source`` the report's text for paragraphs
-    that carry none in the graph (default ``$IPBES_KG_SOURCE`` or ``../shared/source``);
-    ``base_url`` where the site will be hosted, for the w3id.org redirect rules.
+    ``home`` gives the shapes and canned queries; ``base_url`` is where the site will be
+    hosted, for the w3id.org redirect rules (default: rules for the folder itself).
     """
-    content = render_site(store, home, source, base_url)
+    content = render_site(store, home, base_url)
     try:
         write_atomically(out, content)
     except OSError as exc:

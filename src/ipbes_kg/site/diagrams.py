@@ -81,13 +81,21 @@ def neighbourhood(graph: Graph, center: ox.NamedNode, href: Href) -> str | None:
         return None  # a paragraph's links are provenance: the text view shows them
     edges: set[tuple[str, str, str]] = set()
     nodes: dict[str, Term] = {str(center): center}
+
+    def unlabelled(term: Term) -> bool:  # provenance rows: the page's tables show them
+        return not (graph.label(term, "en") or graph.label(term, "zh"))
+
     for predicate, obj in graph.outgoing(center):
         if predicate in (TYPE, DERIVED_FROM) or href(obj) is None or obj == center:
+            continue
+        if unlabelled(obj):
             continue
         nodes[str(obj)] = obj
         edges.add((str(center), str(obj), curie(predicate.value)))
     for subject, predicate in graph.incoming(center):
         if predicate == DERIVED_FROM or href(subject) is None or subject == center:
+            continue
+        if unlabelled(subject):
             continue
         nodes[str(subject)] = subject
         edges.add((str(subject), str(center), curie(predicate.value)))

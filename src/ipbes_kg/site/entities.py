@@ -1,10 +1,9 @@
 """The page of one entity: labels, types, every property, incoming links and provenance.
 
-Provenance is shown per cited paragraph with the quotes found in it, each quote linking to its
-place in the paragraph's page (the same ``#q-…`` anchor the report view writes). Resources
-that carry their own provenance and point at the entity (a reified statement, an annotation:
-anything with ``ipbes:quote`` and no label of its own) are rendered inline as statements,
-whatever their shape, so per-statement provenance appears as soon as the data has it.
+Provenance is one row per provenance resource (see ``provenance.py``): the paragraphs it cites,
+each quote linked to its place in the paragraph's page (the ``#q-…`` anchor the report view
+writes), and what else the resource says (the properties it supports, a curator's basis…).
+Hash-IRI resources get their fragment as the row's id, so their IRIs resolve to the row.
 """
 
 from typing import Any
@@ -13,19 +12,11 @@ import pyoxigraph as ox
 from markupsafe import Markup
 
 from ipbes_kg.namespaces import curie
-from ipbes_kg.site.model import (
-    DERIVED_FROM,
-    LABEL,
-    QUOTE,
-    TYPE,
-    Graph,
-    Subject,
-    Term,
-)
+from ipbes_kg.site.model import QUOTE, TYPE, Subject, Term
+from ipbes_kg.site.paths import split_fragment
+from ipbes_kg.site.provenance import Statements
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.text import locate
-
-PROVENANCE = (DERIVED_FROM, QUOTE)
 
 
 def grouped(r: Renderer, pairs: list[tuple[ox.NamedNode, Term]], here: str) -> list[dict[str, Any]]:
@@ -40,89 +31,62 @@ def grouped(r: Renderer, pairs: list[tuple[ox.NamedNode, Term]], here: str) -> l
     return rows
 
 
-def is_statement(graph: Graph, resource: Subject) -> bool:
-    """A resource with its own provenance but no label: a statement, not an entity."""
-    return bool(graph.objects(resource, QUOTE)) and not graph.objects(resource, LABEL)
-
-
-def quotes_by_paragraph(
-    graph: Graph, subject: Subject, texts: dict[str, str]
-) -> tuple[list[tuple[ox.NamedNode, list[tuple[str, str | None]]]], list[str]]:
-    """Each cited paragraph with the quotes located in it (text, anchor), and the rest."""
-    quotes = sorted(q.value for q in graph.objects(subject, QUOTE) if isinstance(q, ox.Literal))
-    paragraphs = [p for p in graph.objects(subject, DERIVED_FROM) if isinstance(p, ox.NamedNode)]
-    placed: set[str] = set()
-    cited = []
-    for paragraph in paragraphs:
-        found: list[tuple[str, str | None]] = []
-        text = texts.get(paragraph.value)
-        for quote in quotes:
-            where = locate(text, quote) if text is not None else None
-            if where is not None:
-                found.append((quote, where[2]))
-                placed.add(quote)
-        cited.append((paragraph, found))
-    return cited, [q for q in quotes if q not in placed]
-
-
-def provenance(
-    r: Renderer, subject: Subject, texts: dict[str, str], here: str
-) -> tuple[list[dict[str, Any]], list[str]]:
-    cited, unlocated = quotes_by_paragraph(r.graph, subject, texts)
-    items = []
-    for paragraph, quotes in cited:
-        target = r.href(paragraph, here)
-        rows = [
-            {"text": text, "href": f"{target}#{anchor}" if target and anchor else None}
-            for text, anchor in quotes
-        ]
-        items.append({"paragraph": r.link(paragraph, here), "quotes": rows})
-    return items, unlocated
-
-
-def _content_key(graph: Graph, resource: Subject) -> list[tuple[str, str]]:
-    """What a statement says, for a stable order (a blank node's label changes every load)."""
-    return [
-        (str(p), "" if isinstance(o, ox.BlankNode) else str(o)) for p, o in graph.outgoing(resource)
-    ]
-
-
-def statements(
-    r: Renderer, subject: Subject, texts: dict[str, str], here: str
+def quote_links(
+    r: Renderer, st: Statements, resource: Term, texts: dict[str, str], here: str
 ) -> list[dict[str, Any]]:
-    found = sorted(
-        {s for s, _ in r.graph.incoming(subject) if s != subject and is_statement(r.graph, s)},
-        key=lambda s: (_content_key(r.graph, s), str(s)),
-    )
-    result = []
-    for resource in found:
-        rows = grouped(r, r.graph.outgoing(resource), here)
-        title = (
-            r.link(resource, here) if isinstance(resource, ox.NamedNode) else Markup("Statement")
-        )
-        prov, _ = provenance(r, resource, texts, here)
-        for item in prov:
-            quotes = [
-                Markup('<q lang="zh"><a href="{}">{}</a></q>').format(q["href"], q["text"])
-                if q["href"]
-                else Markup('<q lang="zh">{}</q>').format(q["text"])
-                for q in item["quotes"]
+    """Each quote of ``resource`` with a link to where it stands in a cited paragraph."""
+    found = []
+    for quote in st.quotes(resource):
+        href = None
+        for paragraph in st.paragraphs(resource):
+            text = texts.get(paragraph.value)
+            where = locate(text, quote) if text is not None else None
+            target = r.href(paragraph, here)
+            if where is not None and target is not None:
+                href = f"{target}#{where[2]}"
+                break
+        found.append({"text": quote, "href": href})
+    return found
+
+
+def provenance_rows(
+    r: Renderer, st: Statements, entity: ox.NamedNode, texts: dict[str, str], here: str
+) -> list[dict[str, Any]]:
+    rows = []
+    resources: list[Subject] = [entity] if st.quotes(entity) else []
+    for resource in [*resources, *st.of(entity)]:
+        paragraphs = st.paragraphs(resource)
+        fragment = split_fragment(resource.value)[1] if isinstance(resource, ox.NamedNode) else ""
+        states = (
+            []
+            if resource == entity  # its own properties are in the table above
+            else [
+                (p, o)
+                for p, o in r.graph.outgoing(resource)
+                if p not in (TYPE, QUOTE) and o not in paragraphs and o != entity
             ]
-            rows.append({"name": Markup("source"), "values": [item["paragraph"], *quotes]})
-        result.append({"title": title, "rows": rows})
-    return result
+        )
+        rows.append(
+            {
+                "id": fragment,
+                "kind": [r.link(t, here) for t in r.graph.objects(resource, TYPE)]
+                if resource != entity
+                else [],
+                "paragraphs": [r.link(p, here) for p in paragraphs],
+                "quotes": quote_links(r, st, resource, texts, here),
+                "states": grouped(r, states, here),
+            }
+        )
+    return rows
 
 
 def entity_context(
-    r: Renderer, subject: ox.NamedNode, here: str, texts: dict[str, str]
+    r: Renderer, st: Statements, subject: ox.NamedNode, here: str, texts: dict[str, str]
 ) -> dict[str, Any]:
     """What ``entity.html`` shows for ``subject`` (the paragraph and diagram parts excepted)."""
     graph = r.graph
-    outgoing = graph.outgoing(subject)
-    incoming = [
-        (s, p) for s, p in graph.incoming(subject) if s != subject and not is_statement(graph, s)
-    ]
-    prov, unlocated = provenance(r, subject, texts, here)
+    shown = set(st.of(subject))
+    incoming = [(s, p) for s, p in graph.incoming(subject) if s != subject and s not in shown]
     zh, en = graph.label(subject, "zh"), graph.label(subject, "en")
     heading = (
         r.name(subject) if (zh or en) else Markup("<code>{}</code>").format(curie(subject.value))
@@ -133,11 +97,9 @@ def entity_context(
         "iri": subject.value,
         "short": curie(subject.value) if not curie(subject.value).startswith("<") else "",
         "types": [r.link(t, here) for t in graph.objects(subject, TYPE)],
-        "properties": grouped(r, outgoing, here),
+        "properties": grouped(r, graph.outgoing(subject), here),
         "incoming": [
             {"subject": r.link(s, here), "property": r.predicate(p, here)} for s, p in incoming
         ],
-        "provenance": prov,
-        "unlocated": unlocated,
-        "statements": statements(r, subject, texts, here),
+        "provenance": provenance_rows(r, st, subject, texts, here),
     }

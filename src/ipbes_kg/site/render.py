@@ -74,6 +74,11 @@ class Renderer:
             label = self.graph.label(term, lang)
             if label:
                 parts.append(f'<span lang="{lang}">{escape(label)}</span>')
+        if not parts and isinstance(term, ox.NamedNode) and "#" in term.value:
+            document, fragment = split_fragment(term.value)  # a provenance row of an entity
+            owner = ox.NamedNode(document)
+            if self.graph.label(owner, "en") or self.graph.label(owner, "zh"):
+                return Markup("{} <code>#{}</code>").format(self.name(owner), fragment)
         if not parts:
             parts.append(f"<code>{escape(self.graph.any_label(term))}</code>")
         return Markup(" · ".join(parts))

@@ -9,25 +9,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipbes_kg.site.entities import is_statement
-from ipbes_kg.site.model import (
-    DERIVED_FROM,
-    NOTATION,
-    PARAGRAPH,
-    POSITION,
-    QUOTE,
-    TYPE,
-    Graph,
-    Subject,
-    Term,
-)
+from ipbes_kg.site.model import NOTATION, PARAGRAPH, POSITION, TYPE, Graph, Subject, Term
+from ipbes_kg.site.provenance import Statements
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.text import Mark, annotate, locate
-
-TARGET_LINKS = (
-    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"),
-    ox.NamedNode("http://www.w3.org/ns/oa#hasTarget"),
-)
 
 
 def reading_order(graph: Graph) -> list[ox.NamedNode]:
@@ -40,39 +25,47 @@ def reading_order(graph: Graph) -> list[ox.NamedNode]:
         except ValueError:
             return (10**9, paragraph.value)
 
-    return sorted((p for p in graph.instances(PARAGRAPH) if isinstance(p, ox.NamedNode)), key=key)
+    paragraphs = [p for p in graph.instances(PARAGRAPH) if isinstance(p, ox.NamedNode)]
+    return sorted(paragraphs, key=key)
 
 
-def subject_of(r: Renderer, resource: Subject) -> Term:
-    """What a quote of ``resource`` is about: itself, or for a statement, the entity it targets."""
-    if not is_statement(r.graph, resource):
-        return resource
-    candidates = [o for p in TARGET_LINKS for o in r.graph.objects(resource, p)]
-    candidates += [
-        o
-        for p, o in r.graph.outgoing(resource)
-        if p not in (TYPE, DERIVED_FROM) and not r.graph.is_a(o, PARAGRAPH)
-    ]
-    for candidate in candidates:
-        if r.target(candidate) is not None:
-            return candidate
-    return resource
+def quoted_entity(r: Renderer, st: Statements, resource: Subject) -> tuple[Term, Term]:
+    """(the entity a quote is about, what its mark links to) for a resource with quotes:
+    an entity links to its page, a provenance resource to its row on its entity's page."""
+    if isinstance(resource, ox.NamedNode) and "#" not in resource.value:
+        return resource, resource
+    owner = st.owner(resource)
+    if owner is not None:
+        return owner, resource if r.target(resource) is not None else owner
+    for predicate, obj in r.graph.outgoing(resource):
+        if predicate != TYPE and not r.graph.is_a(obj, PARAGRAPH) and r.target(obj) is not None:
+            return obj, obj
+    return resource, resource
+
+
+def citing(r: Renderer, st: Statements, paragraph: ox.NamedNode) -> list[Subject]:
+    """The resources with quotes that cite ``paragraph`` (by any property)."""
+    found = {s for s, _ in r.graph.incoming(paragraph) if s != paragraph and st.quotes(s)}
+    return sorted(found, key=str)
 
 
 def paragraph_context(
-    r: Renderer, paragraph: ox.NamedNode, text: str, here: str, order: list[ox.NamedNode]
+    r: Renderer,
+    st: Statements,
+    paragraph: ox.NamedNode,
+    text: str,
+    here: str,
+    order: list[ox.NamedNode],
 ) -> dict[str, Any]:
     marks: list[Mark] = []
     quoted: list[dict[str, Any]] = []
-    for own in r.graph.literals(paragraph, QUOTE):  # the paragraph's own quotes: anchors only
-        if (where := locate(text, own.value)) is not None:
+    for own in st.quotes(paragraph):  # the paragraph's own quotes: anchors only
+        if (where := locate(text, own)) is not None:
             marks.append(Mark(where[0], where[1], where[2], "", ""))
-    for resource in r.graph.subjects(DERIVED_FROM, paragraph):
-        if resource == paragraph:
-            continue
-        entity = subject_of(r, resource)
-        href = r.href(entity, here)
-        for quote in sorted(q.value for q in r.graph.objects(resource, QUOTE)):
+    for resource in citing(r, st, paragraph):
+        entity, linked = quoted_entity(r, st, resource)
+        href = r.href(linked, here)
+        for quote in st.quotes(resource):
             where = locate(text, quote)
             if where is None:
                 continue
@@ -94,17 +87,17 @@ def paragraph_context(
     }
 
 
-def index_context(r: Renderer, texts: dict[str, str], here: str) -> dict[str, Any]:
+def index_context(r: Renderer, st: Statements, texts: dict[str, str], here: str) -> dict[str, Any]:
     rows = []
     for paragraph in reading_order(r.graph):
         notation = r.graph.value(paragraph, NOTATION)
-        text = texts.get(paragraph.value, "")
+        text = " ".join(texts.get(paragraph.value, "").split())
         rows.append(
             {
                 "notation": notation.value if notation is not None else "",
                 "link": r.link(paragraph, here),
                 "excerpt": text[:60] + ("…" if len(text) > 60 else ""),
-                "quotes": sum(1 for _ in r.graph.subjects(DERIVED_FROM, paragraph)),
+                "quotes": len(citing(r, st, paragraph)),
             }
         )
     return {"title": "The report IPBES/7/2", "rows": rows}

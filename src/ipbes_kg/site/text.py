@@ -1,97 +1,62 @@
 """The report's text on the site: each paragraph's Chinese text, with the quotes marked.
 
-The text is read from the graph when the paragraphs carry it (``schema:text "…"@zh`` on each
-``ipbes:Paragraph``); until they do, from the extracted source text (``$IPBES_KG_SOURCE``, else
-``../shared/source/IPBES-7-2.zh.txt`` beside the checkout) cut by ``ipbes_kg.source``. A
-paragraph with no text from either is an error: a page without the text it annotates would
-silently lose the point of the report view.
+The text is the graph's own: ``schema:text "…"@zh`` on each ``ipbes:Paragraph`` (written by the
+data's ``scripts/paragraph_texts.py`` from the extracted report; the cover and the staffing table
+keep their lines). A paragraph without a text is an error, not an empty page: the report view
+exists to show the text the quotes come from.
 
-Quotes are located the way the tests check them, with all whitespace removed (the extraction
-breaks lines inside sentences), and mapped back onto the displayed text. A quote's anchor is
-named by its offset and length in that squashed text, so an entity page and a paragraph page
-compute the same ``#q-…`` fragment independently.
+Quotes are located the way the data tests check them, with all whitespace removed, and mapped
+back onto the displayed text. A quote's anchor is named by its offset and length in that
+squashed text, so an entity page and a paragraph page compute the same ``#q-…`` fragment
+independently.
 """
 
 import itertools
-import os
+import re
 from collections.abc import Iterable
 from html import escape
-from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
 from markupsafe import Markup
 
 from ipbes_kg.errors import UserError
-from ipbes_kg.resources import Home
 from ipbes_kg.site.model import PARAGRAPH, TEXT, Graph
-from ipbes_kg.source import split_units, squash
-
-SOURCE_ENV = "IPBES_KG_SOURCE"
-PARA = "https://w3id.org/ipbes-kg/id/document/IPBES-7-2/para/"
-KEEP_LINES = ("table",)  # units whose line breaks are part of the content
 
 
-def default_source(home: Home) -> Path:
-    chosen = os.environ.get(SOURCE_ENV)
-    if chosen:
-        return Path(chosen).expanduser()
-    return home.root.parent / "shared" / "source" / "IPBES-7-2.zh.txt"
+def squash(text: str) -> str:
+    """Text with all whitespace removed: how quotes and texts are compared."""
+    return re.sub(r"\s+", "", text)
 
 
 def _graph_text(graph: Graph, paragraph: ox.NamedNode) -> str | None:
-    texts = [t for t in graph.objects(paragraph, TEXT) if isinstance(t, ox.Literal)]
+    texts = graph.literals(paragraph, TEXT)
     chosen = [t for t in texts if t.language == "zh"] or texts
     return chosen[0].value if chosen else None
 
 
-def paragraph_texts(graph: Graph, source: Path) -> dict[str, str]:
-    """Paragraph IRI → its text for display, from the graph first, else from ``source``."""
-    paragraphs = [p for p in graph.instances(PARAGRAPH) if isinstance(p, ox.NamedNode)]
+def paragraph_texts(graph: Graph) -> dict[str, str]:
+    """Paragraph IRI → its text (``schema:text``, Chinese preferred)."""
     texts: dict[str, str] = {}
-    missing: list[ox.NamedNode] = []
-    for paragraph in paragraphs:
+    missing: list[str] = []
+    for paragraph in graph.instances(PARAGRAPH):
+        if not isinstance(paragraph, ox.NamedNode):
+            continue
         text = _graph_text(graph, paragraph)
         if text is None:
-            missing.append(paragraph)
+            missing.append(paragraph.value.rsplit("/", 1)[-1])
         else:
             texts[paragraph.value] = text
-    if not missing:
-        return texts
-    try:
-        units = split_units(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
         raise UserError(
-            f"{len(missing)} paragraphs have no schema:text in the graph and the source text "
-            f"cannot be read ({source}: {getattr(exc, 'strerror', None) or exc}); "
-            f"set ${SOURCE_ENV} to IPBES-7-2.zh.txt or use data with paragraph texts"
-        ) from exc
-    unknown = []
-    for paragraph in missing:
-        key = paragraph.value.removeprefix(PARA)
-        if key in units:
-            texts[paragraph.value] = display_text(units[key], keep_lines=key in KEEP_LINES)
-        else:
-            unknown.append(key)
-    if unknown:
-        raise UserError(
-            f"no text for paragraph(s) {', '.join(sorted(unknown))}: not in the graph "
-            f"(schema:text) and not a unit of {source}"
+            f"{len(missing)} paragraph(s) have no text in the graph (schema:text on the "
+            f"ipbes:Paragraph): {shown}; use data whose paragraphs carry their text "
+            "(python scripts/paragraph_texts.py writes it)"
         )
     return texts
-
-
-def display_text(text: str, keep_lines: bool = False) -> str:
-    """Lines joined back into running text (Chinese needs no space; Latin words keep one)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if keep_lines:
-        return "\n".join(lines)
-    joined = ""
-    for line in lines:
-        if joined and joined[-1].isascii() and joined[-1].isalnum() and line[0].isascii():
-            joined += " "
-        joined += line
-    return joined
 
 
 class Mark(NamedTuple):
