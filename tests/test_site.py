@@ -23,13 +23,11 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ipbes_kg.errors import UserError
-from ipbes_kg.query import load_store
-from ipbes_kg.resources import Home
 from ipbes_kg.site import build_site
 from ipbes_kg.site.builder import MARKER
 from ipbes_kg.site.model import Graph
 from ipbes_kg.site.paths import BASE, local_name
+from ipbes_kg.site.project import Home, UserError, load_store
 from ipbes_kg.site.text import locate, paragraph_texts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,12 +18,11 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
-from ipbes_kg.errors import UserError
-from ipbes_kg.resources import Home
 from ipbes_kg.site import diagrams, negotiate, queries, rdfout, report, vocab
 from ipbes_kg.site.entities import entity_context
 from ipbes_kg.site.model import ONTOLOGY, PARAGRAPH, Graph
 from ipbes_kg.site.paths import data_path, local_name, page_path, relative
+from ipbes_kg.site.project import Home, UserError
 from ipbes_kg.site.provenance import Statements
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.shapes import describe, load_shapes

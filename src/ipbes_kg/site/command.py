@@ -4,8 +4,7 @@ from pathlib import Path
 
 import click
 
-from ipbes_kg.commands import home_of
-from ipbes_kg.errors import UserError
+from ipbes_kg.site.project import UserError, home_of
 
 BUILT = "-"  # --serve without a folder: serve the --out folder just built
 
@@ -64,8 +63,8 @@ def site_command(
     if out is not None and serve_dir not in (None, BUILT) and Path(serve_dir) != out:
         raise UserError("--serve DIR and --out DIR name different folders; give one of them")
     if out is not None:
-        from ipbes_kg.query import load_store
         from ipbes_kg.site.builder import build_site
+        from ipbes_kg.site.project import load_store
 
         home = home_of(ctx)
         if base_url is not None and not base_url.startswith(("http://", "https://")):

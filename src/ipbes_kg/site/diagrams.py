@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
-from ipbes_kg.errors import UserError
-from ipbes_kg.namespaces import PREFIXES, curie
 from ipbes_kg.site.model import DERIVED_FROM, PARAGRAPH, TYPE, Graph, Subject, Term
+from ipbes_kg.site.project import PREFIXES, UserError, curie
 
 SKOS, IPBES, SCHEMA = PREFIXES["skos"], PREFIXES["ipbes"], PREFIXES["schema"]
 MAX_NEIGHBOURS = 40  # beyond this a neighbourhood diagram is a hairball: the tables say it better

@@ -11,9 +11,9 @@ from typing import Any
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ipbes_kg.namespaces import curie
 from ipbes_kg.site.model import QUOTE, TYPE, Subject, Term
 from ipbes_kg.site.paths import split_fragment
+from ipbes_kg.site.project import curie
 from ipbes_kg.site.provenance import Statements
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.text import locate

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from ipbes_kg.namespaces import PREFIXES, curie
 from ipbes_kg.site.paths import BASE, local_name, split_fragment
+from ipbes_kg.site.project import PREFIXES, curie
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Subject = ox.NamedNode | ox.BlankNode

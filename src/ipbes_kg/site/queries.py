@@ -11,13 +11,21 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipbes_kg import catalog
-from ipbes_kg.catalog import CannedQuery
-from ipbes_kg.namespaces import PREFIXES
-from ipbes_kg.query import bind, run_embedded, with_values
-from ipbes_kg.resources import Home
-from ipbes_kg.results import AskResult, GraphResult, SelectResult, render
 from ipbes_kg.site.model import Graph
+from ipbes_kg.site.project import (
+    PREFIXES,
+    XSD,
+    AskResult,
+    CannedQuery,
+    GraphResult,
+    Home,
+    SelectResult,
+    bind,
+    list_queries,
+    render,
+    run_embedded,
+    with_values,
+)
 from ipbes_kg.site.render import Renderer
 
 _CURIE = re.compile(r"\b([a-z]+):([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])")
@@ -69,7 +77,7 @@ def query_context(r: Renderer, query: CannedQuery, store: ox.Store, here: str) -
         "parameters": [
             {
                 "name": p.name,
-                "kind": p.kind.removeprefix(catalog.XSD).replace("lang:", "@"),
+                "kind": p.kind.removeprefix(XSD).replace("lang:", "@"),
                 "required": p.required,
                 "default": p.default,
             }
@@ -84,4 +92,4 @@ def query_context(r: Renderer, query: CannedQuery, store: ox.Store, here: str) -
 
 
 def all_queries(home: Home) -> list[CannedQuery]:
-    return catalog.list_queries(home.queries)
+    return list_queries(home.queries)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipbes_kg.namespaces import PREFIXES
+from ipbes_kg.site.project import PREFIXES
 
 
 def _used_prefixes(triples: Sequence[ox.Triple]) -> dict[str, str]:

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from ipbes_kg.namespaces import curie
 from ipbes_kg.site.model import Graph, Term, display_iri, page_local
 from ipbes_kg.site.paths import BASE, page_path, relative, split_fragment
+from ipbes_kg.site.project import curie
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from ipbes_kg.errors import UserError
 from ipbes_kg.site.negotiate import HTML_SUFFIX, MEDIA_TYPES, choose, iri_path
+from ipbes_kg.site.project import UserError
 
 HOST = "127.0.0.1"
 

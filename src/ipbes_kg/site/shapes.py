@@ -13,9 +13,8 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from ipbes_kg.namespaces import PREFIXES, curie
-from ipbes_kg.query import load_store
 from ipbes_kg.site.model import Graph, Subject, Term
+from ipbes_kg.site.project import PREFIXES, curie, load_store
 
 SH = PREFIXES["sh"]
 RDF = PREFIXES["rdf"]

@@ -20,8 +20,8 @@ from typing import NamedTuple
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ipbes_kg.errors import UserError
 from ipbes_kg.site.model import PARAGRAPH, TEXT, Graph
+from ipbes_kg.site.project import UserError
 
 
 def squash(text: str) -> str:

@@ -12,9 +12,9 @@ from typing import Any
 import pyoxigraph as ox
 from markupsafe import Markup
 
-from ipbes_kg.namespaces import CODE, IPBES, PREFIXES
 from ipbes_kg.site.entities import grouped
 from ipbes_kg.site.model import LABEL, ONTOLOGY, TYPE, Graph, Subject
+from ipbes_kg.site.project import CODE, IPBES, PREFIXES
 from ipbes_kg.site.render import Renderer
 from ipbes_kg.site.shapes import ShapeDoc
 
