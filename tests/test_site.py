@@ -271,6 +271,8 @@ def test_every_page_loads_clean_and_every_internal_link_resolves(
     for url, facts in crawl.facts.items():
         assert facts["h1"] == 1, f"{url}: {facts['h1']} h1 elements"
         assert facts["lang"] == "en" and facts["text"] > 100, url
+        assert facts["duplicates"] == 0, f"{url}: {facts['duplicates']} duplicate ids"
+        assert facts["untagged"] == [], f"{url}: Chinese text without lang=zh: {facts['untagged']}"
     broken, internal, _external = browser.broken_links(crawl, served.base)
     assert broken == [], f"{len(broken)} broken of {internal}: {broken[:10]}"
     assert internal > 5000

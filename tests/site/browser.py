@@ -37,7 +37,15 @@ _PAGE_FACTS = """() => {
     if (raw !== null) links.push(new URL(raw, document.baseURI).href);
   }
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
-  return {links, ids, h1: document.querySelectorAll('h1').length,
+  const untagged = [];  // Chinese text whose nearest lang attribute is not zh
+  const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!/[\u3400-\u9fff]/.test(node.data)) continue;
+    const tagged = node.parentElement.closest('[lang]');
+    if (!tagged || !tagged.lang.startsWith('zh')) untagged.push(node.data.trim().slice(0, 20));
+  }
+  return {links, ids, duplicates: ids.length - new Set(ids).size, untagged: untagged.slice(0, 3),
+          h1: document.querySelectorAll('h1').length,
           lang: document.documentElement.lang, text: document.body.innerText.length};
 }"""
 

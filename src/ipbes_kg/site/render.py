@@ -7,6 +7,7 @@ attribute, so screen readers and fonts pick the right language. Templates autoes
 HTML fragments built here escape every piece of text themselves and are passed as Markup.
 """
 
+import re
 from collections.abc import Iterable
 from html import escape
 from typing import Any
@@ -23,8 +24,20 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
+# A run of Chinese text (ideographs with the punctuation and digits between them).
+_CHINESE = re.compile(
+    r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+(?:[\s\d()]*[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]+)*"
+)
+
+
+def tag_chinese(html: str) -> str:
+    """Escaped text with each Chinese run inside ``<span lang="zh">`` (English notes quote the
+    report's words; screen readers and fonts need to know)."""
+    return _CHINESE.sub(lambda m: f'<span lang="zh">{m.group()}</span>', html)
+
+
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("ipbes_kg.site", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -32,6 +45,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["zh"] = lambda text: Markup(tag_chinese(escape(str(text))))
+    return env
 
 
 class Renderer:
@@ -106,10 +121,13 @@ class Renderer:
     @staticmethod
     def literal(term: ox.Literal) -> Markup:
         if term.language:
-            return Markup(f'<span lang="{escape(term.language)}">{escape(term.value)}</span>')
+            text = escape(term.value)
+            if not term.language.startswith("zh"):
+                text = tag_chinese(text)
+            return Markup(f'<span lang="{escape(term.language)}">{text}</span>')
         datatype = term.datatype.value
         if datatype in (XSD_STRING, LANGSTRING):
-            return Markup(escape(term.value))
+            return Markup(tag_chinese(escape(term.value)))
         kind = escape(display_iri(term.datatype))
         return Markup(f'{escape(term.value)} <small class="datatype">{kind}</small>')
 
