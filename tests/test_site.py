@@ -235,12 +235,14 @@ def served(built: Path) -> Iterator[Served]:
             )
         yield Served(process, f"http://127.0.0.1:{match.group(1)}/", built)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            code = process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+            pytest.fail("site --serve did not stop on SIGTERM")
+        assert code == 0, process.stderr.read() if process.stderr else code
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,18 @@
 """``ipbes-kg site``: a thin click wrapper over ``build_site`` and ``serve``."""
 
+import signal
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from ipbes_kg.site.project import UserError, home_of
 
 BUILT = "-"  # --serve without a folder: serve the --out folder just built
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 @click.command("site")
@@ -82,6 +88,7 @@ def site_command(
     server = serve(folder, port)
     host, bound = server.server_address[:2]
     click.echo(f"serving {folder} on http://{host!s}:{bound}/ (Ctrl-C to stop)")
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop ends it like Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
