@@ -1,10 +1,10 @@
 """The vocabulary documentation: the ontology header, every class and property, the code lists
 and the SHACL shapes in words, on the page of the ontology IRI (terms are its fragments).
 
-pyLODE was the first choice, but the version on PyPI here (3.4.1; 3.6 is not published) fails
-at start-up (it reads a pyproject.toml that its wheel does not ship) and would not show the
-SHACL constraints or both languages; this page is generated from the graph instead, with the
-same sections pyLODE has, and works offline.
+pyLODE was the first choice, but the package index used here offers it up to 3.4.1 (no 3.6),
+which fails at start-up (it reads a pyproject.toml that its wheel does not ship), and it would
+not show the SHACL constraints or both languages; this page is generated from the graph instead,
+with the sections pyLODE has, and works offline.
 """
 
 from typing import Any
