@@ -17,35 +17,41 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
 from ipbes_kg.namespaces import IPBES
 
 ROOT = Path(__file__).resolve().parents[1]
-I = IPBES
-SUBJECT, PREDICATE, OBJECT = (URIRef(I + n) for n in ("statementSubject", "statementPredicate", "statementObject"))
-QUOTE, BASIS = URIRef(I + "quote"), URIRef(I + "basis")
-CITATION = URIRef(I + "Citation")
+
+SUBJECT, PREDICATE, OBJECT = (
+    URIRef(IPBES + n) for n in ("statementSubject", "statementPredicate", "statementObject")
+)
+QUOTE, BASIS = URIRef(IPBES + "quote"), URIRef(IPBES + "basis")
+
 TSU = "https://w3id.org/ipbes-kg/id/tsu/capacity-building"
 HOST = "https://w3id.org/ipbes-kg/id/organization/norwegian-environment-agency"
 PREFIX = "PREFIX ipbes: <https://w3id.org/ipbes-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
 QUERIES = {
-    "A": PREFIX + f"""SELECT ?paragraph ?quote WHERE {{
+    "A": PREFIX
+    + f"""SELECT ?paragraph ?quote WHERE {{
         <{TSU}> ipbes:hostedBy <{HOST}> .
         ?c ipbes:statementSubject <{TSU}> ; ipbes:statementPredicate ipbes:hostedBy ;
            prov:wasQuotedFrom ?paragraph ; ipbes:quote ?quote .
         FILTER(NOT EXISTS {{ ?c ipbes:statementObject ?o }} || EXISTS {{ ?c ipbes:statementObject <{HOST}> }})
     }}""",
-    "B": PREFIX + f"""SELECT ?paragraph ?quote WHERE {{
+    "B": PREFIX
+    + f"""SELECT ?paragraph ?quote WHERE {{
         ?s rdf:subject <{TSU}> ; rdf:predicate ipbes:hostedBy ; rdf:object <{HOST}> ;
            prov:wasQuotedFrom ?paragraph ; ipbes:quote ?quote .
     }}""",
-    "C": PREFIX + f"""SELECT ?paragraph ?quote WHERE {{
+    "C": PREFIX
+    + f"""SELECT ?paragraph ?quote WHERE {{
         GRAPH ?g {{ <{TSU}> ipbes:hostedBy <{HOST}> }}
         ?g prov:wasQuotedFrom ?paragraph ; ipbes:quote ?quote .
     }}""",
-    "D": PREFIX + f"""SELECT ?paragraph ?quote WHERE {{
+    "D": PREFIX
+    + f"""SELECT ?paragraph ?quote WHERE {{
         <{TSU}> ipbes:hostedBy <{HOST}> ; prov:wasDerivedFrom ?paragraph ; ipbes:quote ?quote .
     }}""",
 }
@@ -76,7 +82,11 @@ def reification(graph: Graph) -> Graph:
         if t[0] not in records:
             out.add(t)
     for record in sorted(records):
-        meta = [(p, o) for p, o in graph.predicate_objects(record) if p in (PROV.wasQuotedFrom, QUOTE, BASIS, PROV.wasAttributedTo)]
+        meta = [
+            (p, o)
+            for p, o in graph.predicate_objects(record)
+            if p in (PROV.wasQuotedFrom, QUOTE, BASIS, PROV.wasAttributedTo)
+        ]
         for n, (s, p, o) in enumerate(covered(graph, record)):
             node = URIRef(f"{record}-s{n}")
             out.add((node, RDF.type, RDF.Statement))
@@ -120,8 +130,10 @@ def measure(name: str, text: str, fmt: ox.RdfFormat) -> None:
     store = ox.Store()
     store.load(text.encode(), format=fmt)
     ms, rows = timed(store, QUERIES[name])
-    print(f"{name}  {len(store):>6} {'quads' if fmt == ox.RdfFormat.N_QUADS else 'triples'}  "
-          f"{len(text.encode()) / 1024:>6.0f} KiB  query {ms:.2f} ms  {rows} row(s)")
+    print(
+        f"{name}  {len(store):>6} {'quads' if fmt == ox.RdfFormat.N_QUADS else 'triples'}  "
+        f"{len(text.encode()) / 1024:>6.0f} KiB  query {ms:.2f} ms  {rows} row(s)"
+    )
 
 
 def main(args: list[str]) -> int:
@@ -133,8 +145,10 @@ def main(args: list[str]) -> int:
         base = load(Path(args[args.index("--base") + 1]))
         measure("D", base.serialize(format="nt"), ox.RdfFormat.N_TRIPLES)
     turtle = sum(len(p.read_bytes()) for p in (ROOT / "data").glob("*.ttl"))
-    print(f"A as written in data/*.ttl: {turtle / 1024:.0f} KiB of Turtle; "
-          f"B as Turtle: {len(reification(graph).serialize(format='longturtle').encode()) / 1024:.0f} KiB")
+    print(
+        f"A as written in data/*.ttl: {turtle / 1024:.0f} KiB of Turtle; "
+        f"B as Turtle: {len(reification(graph).serialize(format='longturtle').encode()) / 1024:.0f} KiB"
+    )
     return 0
 
 
