@@ -5,6 +5,7 @@ tests; it serves only on the loopback interface. IRI paths answer as ``negotiate
 the page, the ``.ttl`` or the ``.jsonld``), and the data files carry their RDF media types.
 """
 
+import sys
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -66,7 +67,18 @@ class Handler(SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def serve(folder: Path, port: int = 8000, quiet: bool = True) -> ThreadingHTTPServer:
+class Server(ThreadingHTTPServer):
+    """A threaded server that takes a client hanging up (a browser closing a tab) quietly."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+def serve(folder: Path, port: int = 8000, quiet: bool = True) -> Server:
     """A server for ``folder`` on 127.0.0.1:``port`` (0: any free port), not yet running: call
     ``serve_forever()`` (or run it in a thread) and ``shutdown()``; ``server_address`` has the port."""
     if not (folder / "index.html").is_file():
@@ -75,14 +87,14 @@ def serve(folder: Path, port: int = 8000, quiet: bool = True) -> ThreadingHTTPSe
         )
     handler = partial(type("SiteHandler", (Handler,), {"quiet": quiet}), directory=str(folder))
     try:
-        return ThreadingHTTPServer((HOST, port), handler)
+        return Server((HOST, port), handler)
     except OSError as exc:
         raise UserError(
             f"cannot serve on {HOST}:{port}: {exc.strerror or exc}; try --port 0"
         ) from exc
 
 
-def serve_in_thread(folder: Path, port: int = 0) -> tuple[ThreadingHTTPServer, threading.Thread]:
+def serve_in_thread(folder: Path, port: int = 0) -> tuple[Server, threading.Thread]:
     """A running server in a daemon thread (for tests and notebooks); stop it with ``shutdown()``."""
     server = serve(folder, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
