@@ -463,3 +463,61 @@ def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], says: str, tmp_
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: ") and says in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+# --- small pieces --------------------------------------------------------------------------
+
+
+def test_shapes_in_words(home: Home) -> None:
+    """Phrases for constraints written in ontology/shapes.ttl (read here from the Turtle)."""
+    from ipbes_kg.site.shapes import describe, load_shapes, phrases
+
+    graph = load_shapes(home.shapes_files())
+    label = ox.NamedNode("https://w3id.org/ipbes-kg/shapes#NamedEntity-label")
+    said = phrases(graph, label)
+    assert "languages: zh, en" in said and "at most one value per language" in said
+    temporal = phrases(graph, ox.NamedNode("https://w3id.org/ipbes-kg/shapes#TemporalValue"))
+    assert (
+        "any of: (each a literal of type xsd:date) | (each a literal of type xsd:gYearMonth)"
+        " | (each a literal of type xsd:gYear)" in temporal
+    )
+    docs = {str(d.shape): d for d in describe(graph)}
+    named = docs["<https://w3id.org/ipbes-kg/shapes#NamedEntity>"]
+    assert ("instances of", ox.NamedNode(BASE + "ontology#Assessment")) in named.targets
+    assert any(
+        rule.path == "rdfs:label" and rule.message.startswith("must be one label")
+        for rule in named.rules
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix"),
+    [
+        (None, "/"),
+        ("*/*", "/"),
+        ("text/html", "/"),
+        ("text/turtle;q=0.9, */*;q=0.1", ".ttl"),
+        ("application/x-turtle", ".ttl"),
+        ("application/ld+json", ".jsonld"),
+        ("image/png", "/"),
+    ],
+)
+def test_negotiation_choice(accept: str | None, suffix: str) -> None:
+    from ipbes_kg.site.negotiate import choose, iri_path
+
+    assert choose(accept) == suffix
+    assert iri_path("/id/tsu/ilk") == iri_path("/id/tsu/ilk/") == "id/tsu/ilk"
+    assert iri_path("/id/document/IPBES-7-1-Rev.1") == "id/document/IPBES-7-1-Rev.1"
+    assert iri_path("/id/tsu/ilk.ttl") is None and iri_path("/queries/x/") is None
+
+
+def test_relative_links() -> None:
+    from ipbes_kg.site.paths import local_name, relative
+
+    here = "id/tsu/ilk/index.html"
+    assert relative("id/tsu/ilk.ttl", here) == "../ilk.ttl"
+    assert relative("ontology/index.html#hostedBy", here) == "../../../ontology/index.html#hostedBy"
+    assert relative("index.html", "index.html") == "index.html"
+    assert local_name(BASE + "id/tsu/ilk") == "id/tsu/ilk"
+    assert local_name(BASE + "id/../etc") is None and local_name(BASE + "ontology#x") is None
+    assert local_name("https://example.org/id/x") is None
