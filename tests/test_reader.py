@@ -128,8 +128,9 @@ def test_columns_count_characters_not_bytes(tmp_path: Path) -> None:
 
 
 def test_blank_nodes_read_the_same_on_every_run_and_differ_between_files(tmp_path: Path) -> None:
-    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    one, two = tmp_path / "a" / "shapes.ttl", tmp_path / "b" / "shapes.ttl"  # one name, twice
     for path in (one, two):
+        path.parent.mkdir()
         path.write_text(P + ":s :p [ :q 1 ] .\n", encoding="utf-8")
     first, again, other = read_triples(one), read_triples(one), read_triples(two)
     assert first == again
