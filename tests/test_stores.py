@@ -317,7 +317,7 @@ def test_virtuoso_update_protocol_batches(
 
 
 def _replace_under_a_reader(
-    target_url: str, store: str, graph: str, tmp_path: Path, rounds: int
+    target_url: str, store: str, graph: str, tmp_path: Path, rounds: int, **how: object
 ) -> tuple[collections.Counter[int], list[loading.LoadResult]]:
     small = file_payload([write_triples(tmp_path / "small.nt", 2000, "a")], tmp_path)
     large = file_payload([write_triples(tmp_path / "large.nt", 3000, "b")], tmp_path)
@@ -340,7 +340,8 @@ def _replace_under_a_reader(
     results = []
     try:
         for i in range(rounds):
-            results.append(loading.load_payload(large if i % 2 == 0 else small, target, graph))
+            payload = large if i % 2 == 0 else small
+            results.append(loading.load_payload(payload, target, graph, **how))  # type: ignore[arg-type]
     finally:
         done.set()
         thread.join(timeout=60)
@@ -355,14 +356,18 @@ def write_triples(path: Path, n: int, tag: str) -> Path:
     return path
 
 
+@pytest.mark.parametrize(
+    "how", [{}, {"protocol": "update", "batch_size": 700}], ids=["put", "update-batches-move"]
+)
 def test_oxigraph_replace_is_atomic_for_a_concurrent_reader(
-    oxigraph: OxigraphServer, tmp_path: Path
+    oxigraph: OxigraphServer, tmp_path: Path, how: dict[str, object]
 ) -> None:
-    seen, results = _replace_under_a_reader(
-        oxigraph.url, "oxigraph", GRAPH + "/atomic", tmp_path, 6
-    )
+    """One PUT, or batches into a staging graph and one MOVE: only the old or the new count."""
+    graph = GRAPH + "/atomic-" + "-".join(map(str, how.values()))
+    seen, results = _replace_under_a_reader(oxigraph.url, "oxigraph", graph, tmp_path, 6, **how)
     assert set(seen) <= {2000, 3000}, seen
     assert all(not r.warnings for r in results)
+    assert all(("MOVE" in r.method) == bool(how) for r in results)
 
 
 def test_virtuoso_replace_goes_through_a_staging_graph_and_warns(
