@@ -64,17 +64,6 @@ def test_no_blank_nodes(data: Graph) -> None:
     assert not [t for t in data if any(isinstance(x, BNode) for x in t)]
 
 
-def test_every_entity_has_one_zh_and_one_en_label(data: Graph) -> None:
-    bad = {}
-    for s in subjects(data):
-        tags = sorted(
-            o.language or "-" for o in data.objects(s, RDFS.label) if isinstance(o, Literal)
-        )
-        if tags != ["en", "zh"]:
-            bad[str(s)] = tags
-    assert not bad
-
-
 def test_every_entity_is_typed(data: Graph) -> None:
     assert [str(s) for s in subjects(data) if (s, RDF.type, None) not in data] == []
 
