@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 from ipbes_kg.fmt import canonical_turtle
 from ipbes_kg.graph import load_graph, parse_turtle
