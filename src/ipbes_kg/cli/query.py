@@ -1,6 +1,8 @@
 """ipbes-kg query / queries: canned or ad-hoc SPARQL, in-process or on an endpoint."""
 
 import json
+import shutil
+import sys
 
 import click
 
@@ -8,6 +10,15 @@ from ipbes_kg.cli._home import graph_of
 from ipbes_kg.errors import UserError
 from ipbes_kg.query.formats import FORMATS
 from ipbes_kg.query.params import LANGS, parse_params
+
+
+def table_width(width: int | None) -> int | None:
+    """The width tables wrap to: --width (0 = none), else the terminal's, else none (piped)."""
+    if width is not None:
+        return width or None
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
 
 
 @click.command("queries")
@@ -92,7 +103,12 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
     type=click.Choice(LANGS),
     help="Language of labels (sets the 'lang' parameter).",
 )
-@click.option("--width", type=click.IntRange(min=20), help="Table width (default: the terminal's).")
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    help="Table width: long cells wrap within their column. Default: the terminal's width, "
+    "or no limit when output is piped; 0 for no limit.",
+)
 @click.pass_context
 def query_command(
     ctx: click.Context,
@@ -113,7 +129,7 @@ def query_command(
         name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
     )
     try:
-        text = answer.serialize(fmt, width)
+        text = answer.serialize(fmt, table_width(width))
     except ValueError as exc:
         raise UserError(f"{answer.query.name}: {exc}") from exc
     click.echo(text, nl=False)
