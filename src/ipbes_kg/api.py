@@ -29,6 +29,8 @@ from ipbes_kg.query.params import LANGS, bind
 from ipbes_kg.rdf.reader import load_store
 
 if TYPE_CHECKING:  # both import rdflib and pySHACL (~0.3 s), which queries never need
+    from ipbes_kg.explore.entity import Entity
+    from ipbes_kg.explore.search import Hit
     from ipbes_kg.release.build import BuildResult
     from ipbes_kg.validate import Report
 
@@ -103,6 +105,19 @@ class KnowledgeGraph:
         else:
             result = run_embedded(canned, bindings, self.store)
         return Answer(canned, result)
+
+    def search(self, text: str, limit: int | None = 20) -> "list[Hit]":
+        """Entities whose labels (zh, en), alternative labels, notations, identifiers or IRI
+        local names contain ``text``, ranked exact, prefix, word start, substring."""
+        from ipbes_kg.explore.search import search
+
+        return search(self.store, text, limit)
+
+    def entity(self, name: str) -> "Entity":
+        """Everything about one entity: a CURIE, an IRI, or a name ``search`` resolves to one."""
+        from ipbes_kg.explore.entity import entity
+
+        return entity(self.store, name)
 
     def validate(
         self,

@@ -21,6 +21,8 @@ from ipbes_kg.home import HOME_ENV
 COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("ipbes_kg.cli.query", "query_command"),
     "queries": ("ipbes_kg.cli.query", "queries_command"),
+    "search": ("ipbes_kg.cli.search", "search_command"),
+    "show": ("ipbes_kg.cli.show", "show_command"),
     "validate": ("ipbes_kg.cli.validate", "validate_command"),
     "fmt": ("ipbes_kg.cli.fmt", "fmt_command"),
     "build": ("ipbes_kg.cli.build", "build_command"),

@@ -1,24 +1,81 @@
 """ipbes-kg query / queries: canned or ad-hoc SPARQL, in-process or on an endpoint."""
 
 import json
-import shutil
-import sys
+from typing import TYPE_CHECKING
 
 import click
+import pyoxigraph as ox
+from click.shell_completion import CompletionItem
 
 from ipbes_kg.cli._home import graph_of
 from ipbes_kg.errors import UserError
 from ipbes_kg.query.formats import FORMATS
 from ipbes_kg.query.params import LANGS, parse_params
+from ipbes_kg.query.table import terminal_width
+
+if TYPE_CHECKING:
+    from ipbes_kg.api import KnowledgeGraph
 
 
-def table_width(width: int | None) -> int | None:
-    """The width tables wrap to: --width (0 = none), else the terminal's, else none (piped)."""
-    if width is not None:
-        return width or None
-    if sys.stdout.isatty():
-        return shutil.get_terminal_size((120, 24)).columns
-    return None
+# Shell completion (click's): query names, parameter names, CURIEs. Each reads the graph the
+# command would read (--home / $IPBES_KG_HOME / the checkout you stand in).
+def _graph_for_completion(ctx: click.Context) -> "KnowledgeGraph":
+    from ipbes_kg.api import KnowledgeGraph
+
+    return KnowledgeGraph(ctx.find_root().params.get("home_path"))
+
+
+def curies(ctx: click.Context, incomplete: str) -> list[str]:
+    """CURIEs of the graph's typed entities that start with ``incomplete``."""
+    from ipbes_kg.explore.search import RDF_TYPE
+    from ipbes_kg.rdf.names import curie
+
+    store = _graph_for_completion(ctx).store
+    found = {
+        curie(q.subject.value)
+        for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    return sorted(c for c in found if c.startswith(incomplete) and not c.startswith("<"))
+
+
+def complete_query_name(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    return [
+        CompletionItem(q.name, help=q.summary)
+        for q in _graph_for_completion(ctx).queries()
+        if q.name.startswith(incomplete)
+    ]
+
+
+def complete_param(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """NAME= from the query named on the line; after NAME=, CURIEs for IRI parameters."""
+    # with "-p" still open click leaves the query name unparsed, in ctx.args
+    name = ctx.params.get("name") or next(iter(ctx.args), None)
+    if not name:
+        return []
+    try:
+        canned = _graph_for_completion(ctx).prepare(name)
+    except UserError:
+        return []
+    key, sep, value = incomplete.partition("=")
+    if not sep:
+        return [
+            CompletionItem(f"{p.name}=", help=p.describe())
+            for p in canned.parameters
+            if p.name.startswith(key)
+        ]
+    found = canned.parameter(key)
+    if found is None:
+        return []
+    if found.kind == "iri":
+        return [CompletionItem(f"{key}={c}") for c in curies(ctx, value)]
+    if found.name == "lang":
+        return [CompletionItem(f"{key}={lang}") for lang in LANGS if lang.startswith(value)]
+    return []
 
 
 @click.command("queries")
@@ -66,12 +123,13 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
 
 
 @click.command("query")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_query_name)
 @click.option(
     "--param",
     "-p",
     "params",
     multiple=True,
+    shell_complete=complete_param,
     metavar="NAME=VALUE",
     help="Bind a query parameter (repeatable). IRIs may be CURIEs such as tsu:ilk.",
 )
@@ -129,7 +187,7 @@ def query_command(
         name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
     )
     try:
-        text = answer.serialize(fmt, table_width(width))
+        text = answer.serialize(fmt, terminal_width(width))
     except ValueError as exc:
         raise UserError(f"{answer.query.name}: {exc}") from exc
     click.echo(text, nl=False)

@@ -84,8 +84,13 @@ def _lines(text: str, width: int) -> list[str]:
     return wrap(text, width) or [""]
 
 
-def table(variables: list[str], cells: list[list[str]], width: int | None = None) -> str:
-    """The rows as aligned text; ``width`` None means one line per row, however long."""
+def table(
+    variables: list[str], cells: list[list[str]], width: int | None = None, count: bool = True
+) -> str:
+    """The rows as aligned text; ``width`` None means one line per row, however long.
+
+    ``count`` adds the "(N rows)" line.
+    """
     columns = list(zip(*cells, strict=True)) if cells else [() for _ in variables]
     natural = [
         max([cell_width(v), *(cell_width(c) for c in column)])
@@ -115,5 +120,19 @@ def table(variables: list[str], cells: list[list[str]], width: int | None = None
     out = [*block(variables), GAP.join("-" * w for w in widths)]
     for row in cells:
         out += block(row)
-    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    if count:
+        out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+def terminal_width(width: int | None) -> int | None:
+    """The width to wrap to: ``width`` (0 = none), else the terminal's when stdout is one,
+    else none (output piped to a file or a program is never wrapped)."""
+    import shutil
+    import sys
+
+    if width is not None:
+        return width or None
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((120, 24)).columns
+    return None
