@@ -15,6 +15,7 @@ from ipbes_kg.query.table import terminal_width
 
 if TYPE_CHECKING:
     from ipbes_kg.api import KnowledgeGraph
+    from ipbes_kg.query.catalog import CannedQuery
 
 
 # Shell completion (click's): query names, parameter names, CURIEs. Each reads the graph the
@@ -78,7 +79,29 @@ def complete_param(
     return []
 
 
+def _query_json(q: "CannedQuery") -> dict[str, object]:
+    return {
+        "name": q.name,
+        "summary": q.summary,
+        "description": q.description,
+        "tags": q.tags,
+        "form": q.form,
+        "parameters": [
+            {
+                "name": p.name,
+                "variable": p.variable,
+                "type": p.kind,
+                "required": p.required,
+                "default": p.default,
+            }
+            for p in q.parameters
+        ],
+        "sparql": q.text,
+    }
+
+
 @click.command("queries")
+@click.argument("name", required=False, shell_complete=complete_query_name)
 @click.option(
     "--format",
     "-f",
@@ -89,30 +112,22 @@ def complete_param(
     help="table for people, json for scripts.",
 )
 @click.pass_context
-def queries_command(ctx: click.Context, fmt: str) -> None:
-    """List the canned queries: name, summary and parameters."""
-    items = graph_of(ctx).queries()
+def queries_command(ctx: click.Context, name: str | None, fmt: str) -> None:
+    """List the canned queries: name, summary and parameters; with NAME, explain that query:
+    its description, parameters (type, default), an example command line and its SPARQL."""
+    kg = graph_of(ctx)
+    if name:
+        from ipbes_kg.explore.describe import describe
+
+        canned = kg.prepare(name)
+        if fmt == "json":
+            click.echo(json.dumps(_query_json(canned), indent=2, ensure_ascii=False))
+        else:
+            click.echo(describe(canned, kg.store), nl=False)
+        return
+    items = kg.queries()
     if fmt == "json":
-        doc = [
-            {
-                "name": q.name,
-                "summary": q.summary,
-                "description": q.description,
-                "tags": q.tags,
-                "form": q.form,
-                "parameters": [
-                    {
-                        "name": p.name,
-                        "variable": p.variable,
-                        "type": p.kind,
-                        "required": p.required,
-                        "default": p.default,
-                    }
-                    for p in q.parameters
-                ],
-            }
-            for q in items
-        ]
+        doc = [_query_json(q) for q in items]
         click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     width = max((len(q.name) for q in items), default=0)
