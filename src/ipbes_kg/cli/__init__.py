@@ -43,6 +43,28 @@ class Cli(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Bare ``ipbes-kg`` prints the help (exit 0), not an error."""
+        if not args:
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is an error with a did-you-mean."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=2)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            raise click.UsageError(
+                f"no command {name!r}; {hint}'ipbes-kg --help' lists the commands", ctx
+            )
+        return super().resolve_command(ctx, args)
+
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:

@@ -1,6 +1,7 @@
 """ipbes-kg query / queries: canned or ad-hoc SPARQL, in-process or on an endpoint."""
 
 import json
+import warnings
 from typing import TYPE_CHECKING
 
 import click
@@ -10,7 +11,7 @@ from click.shell_completion import CompletionItem
 from ipbes_kg.cli._home import graph_of
 from ipbes_kg.errors import UserError
 from ipbes_kg.query.formats import FORMATS
-from ipbes_kg.query.params import LANGS, parse_params
+from ipbes_kg.query.params import LANGS, UnknownEntityWarning, parse_params
 from ipbes_kg.query.table import terminal_width
 
 if TYPE_CHECKING:
@@ -198,9 +199,13 @@ def query_command(
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
     """
-    answer = graph_of(ctx).query(
-        name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnknownEntityWarning)
+        answer = graph_of(ctx).query(
+            name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
+        )
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     try:
         text = answer.serialize(fmt, terminal_width(width))
     except ValueError as exc:

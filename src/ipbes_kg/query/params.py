@@ -70,3 +70,50 @@ def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Term]:
             continue
         bindings[param.variable] = _term(query, param, value)
     return bindings
+
+
+class UnknownEntityWarning(UserWarning):
+    """An IRI parameter names nothing in the graph: the answer will be empty."""
+
+
+def warn_unknown_iris(query: CannedQuery, bindings: Mapping[str, Term], store: ox.Store) -> None:
+    """Warn (``UnknownEntityWarning``) for each IRI parameter that is in no triple of the graph;
+    the CLI prints it on stderr, so an empty answer is not silent."""
+    import warnings
+
+    from ipbes_kg.rdf.names import curie
+
+    for param in query.parameters:
+        term = bindings.get(param.variable)
+        if param.kind != "iri" or not isinstance(term, ox.NamedNode):
+            continue
+        if next(store.quads_for_pattern(term, None, None), None) is None and (
+            next(store.quads_for_pattern(None, None, term), None) is None
+        ):
+            warnings.warn(
+                f"{query.name}: {param.name}={curie(term.value)} names nothing in the graph, so "
+                "the answer is empty; 'ipbes-kg search' finds entities by name",
+                UnknownEntityWarning,
+                stacklevel=3,
+            )
+
+
+def inline(text: str, variable: str, term: Term) -> str:
+    """``text`` with ``?variable`` written as ``term`` in the WHERE group (not where it is
+    assigned with AS), so a FILTER inside UNION or nested OPTIONAL sees the value — a VALUES
+    block at the top of the group does not reach into those scopes."""
+    from ipbes_kg.query import sparql_text
+
+    try:
+        start = sparql_text.where_body_offset(text)
+    except ValueError:
+        return text
+    pieces, last, previous = [], 0, ""
+    for kind, value, offset in sparql_text.tokens(text):
+        if kind == "comment":
+            continue
+        if offset >= start and kind == "var" and value[1:] == variable and previous.upper() != "AS":
+            pieces += [text[last:offset], str(term)]
+            last = offset + len(value)
+        previous = value
+    return "".join(pieces) + text[last:]
