@@ -24,7 +24,7 @@ from ipbes_kg.home import Home, find_home
 from ipbes_kg.query import catalog
 from ipbes_kg.query.answer import Answer
 from ipbes_kg.query.catalog import CannedQuery
-from ipbes_kg.query.engine import run_embedded
+from ipbes_kg.query.engine import check_read_only, run_embedded
 from ipbes_kg.query.params import LANGS, bind, inline, warn_unknown_iris
 from ipbes_kg.rdf.reader import load_store
 
@@ -125,7 +125,7 @@ class KnowledgeGraph:
                 f"{canned.name}: lang={given['lang']!r}: the graph's labels are in {', '.join(langs)}"
             )
         bindings = bind(canned, given)
-        if self._is_own(canned) and "__lang" in bindings:
+        if "__lang" in bindings:  # reaches FILTERs in subqueries, UNION and nested OPTIONAL
             canned = canned._replace(text=inline(canned.text, "__lang", bindings["__lang"]))
         if not endpoint:
             warn_unknown_iris(canned, bindings, self.store)
@@ -185,7 +185,8 @@ WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?lang"""
 def _check_syntax(canned: CannedQuery, shift: int) -> None:
     """Parse an own query before binding (on an empty store), so a syntax error points at the
     user's line:column, not at the text with parameters bound."""
-    if "SERVICE" in canned.text.upper() or not canned.form:
+    check_read_only(canned)  # an update is refused as such, not as a syntax error
+    if "SERVICE" in canned.text.upper():
         return
     try:
         ox.Store().query(canned.text)
