@@ -45,7 +45,7 @@ class Cli(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Bare ``ipbes-kg`` prints the help (exit 0), not an error."""
-        if not args:
+        if not args and not ctx.resilient_parsing:  # (completion parses resiliently)
             click.echo(ctx.get_help())
             ctx.exit(0)
         return super().parse_args(ctx, args)

@@ -172,10 +172,12 @@ def queries_command(ctx: click.Context, name: str | None, fmt: str) -> None:
     show_default=True,
     help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",
 )
+@click.option("--csv", "as_csv", is_flag=True, help="Short for --format csv.")
+@click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
 @click.option(
     "--lang",
     type=click.Choice(LANGS),
-    help="Language of labels (sets the 'lang' parameter).",
+    help="Language of labels (sets the 'lang' parameter; own queries' ?__lang too, default en).",
 )
 @click.option(
     "--width",
@@ -191,6 +193,8 @@ def query_command(
     endpoint: str | None,
     timeout: float,
     fmt: str,
+    as_csv: bool,
+    as_json: bool,
     lang: str | None,
     width: int | None,
 ) -> None:
@@ -198,6 +202,10 @@ def query_command(
 
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
+
+    An own .rq FILE may use the project's prefixes (tsu:, ipbes:, rdfs:, …) without declaring
+    them (a PREFIX it declares wins), and ?__lang, set by --lang (default en). An IRI
+    parameter that names nothing in the graph gives a warning on stderr.
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownEntityWarning)
@@ -206,6 +214,7 @@ def query_command(
         )
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
+    fmt = "csv" if as_csv else "json" if as_json else fmt
     try:
         text = answer.serialize(fmt, terminal_width(width))
     except ValueError as exc:
