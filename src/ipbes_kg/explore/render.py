@@ -118,7 +118,10 @@ def _provenance(e: Entity, langs: tuple[str, ...], width: int | None) -> str:
         for quote in s.quotes:
             lines += _quote(quote, width)
     if e.unplaced:
-        lines.append("quotes not found in the paragraph texts:")
+        if any(s.text for s in e.sources):
+            lines.append("quotes not found in these paragraphs' texts:")
+        else:
+            lines.append("quotes (the graph has no texts of these paragraphs to place them in):")
         for quote in e.unplaced:
             lines += _quote(quote, width)
     return "\n".join(lines) + "\n"
