@@ -93,44 +93,66 @@ def test_show_json_and_ttl() -> None:
     assert sum(1 for _ in graph) > 10
 
 
+def test_show_pairs_each_quote_with_its_own_paragraph() -> None:
+    record = KG.entity("tsu:ilk")
+    pairs = {s.notation: sorted(s.quotes) for s in record.sources}
+    assert pairs == {
+        "10": ["在 2014 年成立了三个工作队，并配备了技术支持小组"],
+        "10(b)": sorted(
+            [
+                "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持",
+                "土著和地方知识工作队（交付品 1(c)）",
+            ]
+        ),
+    }
+    assert record.unplaced == []
+    hosted = record.sources[1].states[
+        "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持"
+    ]
+    assert "ipbes:hostedBy" in hosted
+    # three quotes, three pairs: never the cross product of paragraphs and quotes
+    post = KG.entity("post:programme-officer-p3")
+    assert sum(len(s.quotes) for s in post.sources) == 3
+
+
+def test_show_prints_quotes_under_their_paragraph_and_curators_statements() -> None:
+    out = run("show", "tsu:ilk", "--width", "0")[1]
+    provenance = out.split("provenance", 1)[1].splitlines()
+    para10 = provenance.index("para:10  IPBES/7/2, paragraph 10 / IPBES/7/2 第 10 段")
+    assert "在 2014 年成立了三个工作队" in provenance[para10 + 1]
+    assert provenance[para10 + 2].startswith("para:10b")
+    assert "curators' statement" in run("show", "assessment:africa")[1]
+
+
 @pytest.fixture(scope="module")
-def with_texts(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
-    """The graph with paragraph texts for para:10 and para:10b (as the data work adds them)."""
+def quotes_on_entity(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
+    """A graph with an entity in the model before citations: quotes on the entity itself."""
     home = tmp_path_factory.mktemp("home")
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(ROOT / folder, home / folder)
-    (home / "data" / "zz-texts.ttl").write_text(
-        "@prefix schema: <https://schema.org/> .\n"
+    (home / "data" / "zz-old-model.ttl").write_text(
+        "@prefix ipbes: <https://w3id.org/ipbes-kg/ontology#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
         "@prefix para: <https://w3id.org/ipbes-kg/id/document/IPBES-7-2/para/> .\n"
-        'para:10 schema:text "10. 作为第一份工作方案的一部分，在 2014 年成立了三个工作队，'
-        '并配备了技术支持小组。2018 年在以下领域取得了进展："@zh .\n'
-        'para:10b schema:text "(b) ……土著和地方知识工作队（交付品 1(c)）支持多学科专家小组……'
-        '在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持。"@zh .\n',
+        "<https://w3id.org/ipbes-kg/id/tsu/old> a ipbes:TechnicalSupportUnit ;\n"
+        "  prov:wasDerivedFrom para:10 , para:10b ;\n"
+        '  ipbes:quote "在 2014 年成立了三个工作队，并配备了技术支持小组"@zh ,\n'
+        '    "土著和地方知识工作队（交付品 1(c)）"@zh , "不在任何段落中的引文"@zh .\n',
         encoding="utf-8",
     )
     return KnowledgeGraph(home)
 
 
-def test_show_pairs_each_quote_with_its_own_paragraph(with_texts: KnowledgeGraph) -> None:
-    record = with_texts.entity("tsu:ilk")
+def test_quotes_on_the_entity_are_paired_by_the_paragraph_texts(
+    quotes_on_entity: KnowledgeGraph,
+) -> None:
+    record = quotes_on_entity.entity("tsu:old")
     pairs = {s.notation: s.quotes for s in record.sources}
-    assert pairs["10"] == ["在 2014 年成立了三个工作队，并配备了技术支持小组"]
-    assert sorted(pairs["10(b)"]) == sorted(
-        [
-            "土著和地方知识工作队（交付品 1(c)）",
-            "在教科文组织提供的实物支助下，这一领域的工作继续获得设在教科文组织总部的技术支持小组的支持",
-        ]
-    )
-    assert record.unplaced == []
-    # three quotes, three pairs: never the cross product of paragraphs and quotes
-    assert sum(len(q) for q in pairs.values()) == 3
-
-
-def test_show_without_paragraph_texts_lists_quotes_as_unplaced() -> None:
-    record = KG.entity("tsu:ilk")
-    if any(s.text for s in record.sources):
-        pytest.skip("the graph has paragraph texts")
-    assert len(record.unplaced) == 3 and all(not s.quotes for s in record.sources)
+    assert pairs == {
+        "10": ["在 2014 年成立了三个工作队，并配备了技术支持小组"],
+        "10(b)": ["土著和地方知识工作队（交付品 1(c)）"],
+    }
+    assert record.unplaced == ["不在任何段落中的引文"]
 
 
 # --- queries NAME -------------------------------------------------------------------------

@@ -43,7 +43,9 @@ def example_value(query: CannedQuery, param: Parameter, store: ox.Store) -> str 
         return None
     prologue = query.text[:form_at]
     body = query.text[group[0] : group[1]]
-    probe = f"{prologue}SELECT ?{param.variable} WHERE {{{body}}} LIMIT 1"
+    probe = (
+        f"{prologue}SELECT ?{param.variable} WHERE {{{body}}} ORDER BY ?{param.variable} LIMIT 1"
+    )
     try:
         answer = store.query(probe)
     except (SyntaxError, OSError):

@@ -2,10 +2,12 @@
 
 ``entity()`` gathers the types, the zh and en labels, every other property (IRI values with
 their labels), the links that point at the entity, and its provenance. Provenance pairs each
-verbatim quote with the paragraph it comes from — found by looking for the quote in the text
-of each paragraph the entity is derived from (``schema:text`` on ``ipbes:Paragraph``) — never
-the cross product of paragraphs and quotes. A quote found in no paragraph text (or when the
-graph holds no paragraph texts) is listed as unplaced rather than guessed.
+verbatim quote with the paragraph it comes from, never the cross product of paragraphs and
+quotes: from the ``ipbes:Citation`` resources (one per quote, naming its paragraph with
+``prov:wasQuotedFrom`` and what it states), or, for quotes kept on the entity itself (the model
+before citations), by finding the quote in each paragraph's ``schema:text``. A quote found in
+no paragraph is listed as unplaced rather than guessed. Statements the curators make rather
+than the report (``ipbes:CuratorStatement``) are listed with their basis.
 """
 
 import re
@@ -19,6 +21,13 @@ from ipbes_kg.rdf.names import PREFIXES, curie, expand
 from ipbes_kg.rdf.terms import Term, human
 
 PROV_DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
+QUOTED_FROM = PREFIXES["prov"] + "wasQuotedFrom"
+CITATION = PREFIXES["ipbes"] + "Citation"
+CURATOR_STATEMENT = PREFIXES["ipbes"] + "CuratorStatement"
+STATEMENT_SUBJECT = PREFIXES["ipbes"] + "statementSubject"
+STATEMENT_PREDICATE = PREFIXES["ipbes"] + "statementPredicate"
+STATEMENT_OBJECT = PREFIXES["ipbes"] + "statementObject"
+BASIS = PREFIXES["ipbes"] + "basis"
 QUOTE = PREFIXES["ipbes"] + "quote"
 TEXT = PREFIXES["schema"] + "text"
 NOTATION = PREFIXES["skos"] + "notation"
@@ -58,6 +67,15 @@ class Source:
     labels: dict[str, str]
     quotes: list[str]
     text: str = ""
+    states: dict[str, list[str]] = field(default_factory=dict)  # quote -> what it states
+
+
+@dataclass
+class Curated:
+    """Statements the report does not make, made by the curators, and why."""
+
+    states: list[str]
+    basis: list[str]
 
 
 @dataclass
@@ -70,6 +88,7 @@ class Entity:
     sources: list[Source]
     unplaced: list[str]  # quotes found in none of the paragraph texts
     triples: list[ox.Triple]
+    curated: list[Curated] = field(default_factory=list)
 
     @property
     def curie(self) -> str:
@@ -122,27 +141,72 @@ def _candidates(store: ox.Store, written: str) -> str:
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
-def _sources(store: ox.Store, node: ox.NamedNode) -> tuple[list[Source], list[str]]:
-    quotes = sorted(
+def _iris(store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[str]:
+    return sorted(
         q.object.value
-        for q in store.quads_for_pattern(node, ox.NamedNode(QUOTE), None)
-        if isinstance(q.object, ox.Literal)
+        for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
+        if isinstance(q.object, ox.NamedNode)
     )
-    sources = []
-    for quad in store.quads_for_pattern(node, ox.NamedNode(PROV_DERIVED), None):
-        para = quad.object
-        if not isinstance(para, ox.NamedNode):
-            continue
-        notation = next(iter(_literals(store, para, NOTATION)), "")
-        text = " ".join(_literals(store, para, TEXT))
-        found = [q for q in quotes if text and _squash(q) in _squash(text)]
-        sources.append(Source(para.value, notation, labels_of(store, para), found, text))
-    sources.sort(key=lambda s: (_position(store, s.paragraph), s.notation, s.paragraph))
+
+
+def _about(store: ox.Store, node: ox.NamedNode, kind: str) -> list[ox.NamedNode | ox.BlankNode]:
+    """The citations or curators' statements (``kind``) whose statement subject is ``node``."""
+    return sorted(
+        (
+            q.subject
+            for q in store.quads_for_pattern(None, ox.NamedNode(STATEMENT_SUBJECT), node)
+            if isinstance(q.subject, ox.NamedNode | ox.BlankNode)
+            and ox.Quad(q.subject, ox.NamedNode(RDF_TYPE), ox.NamedNode(kind)) in store
+        ),
+        key=str,
+    )
+
+
+def _stated(store: ox.Store, record: ox.NamedNode | ox.BlankNode) -> list[str]:
+    """What a citation or curators' statement covers: predicates, and values where narrowed."""
+    found = [curie(p) for p in _iris(store, record, STATEMENT_PREDICATE)]
+    found += [curie(o) for o in _iris(store, record, STATEMENT_OBJECT)]
+    found += _literals(store, record, STATEMENT_OBJECT)
+    return found
+
+
+def _source(store: ox.Store, para: ox.NamedNode) -> Source:
+    notation = next(iter(_literals(store, para, NOTATION)), "")
+    text = " ".join(_literals(store, para, TEXT))
+    return Source(para.value, notation, labels_of(store, para), [], text)
+
+
+def _sources(store: ox.Store, node: ox.NamedNode) -> tuple[list[Source], list[str]]:
+    """Each paragraph the entity comes from with its quotes: from the citations (one per
+    quote, naming its paragraph) where the graph has them, else by finding each of the
+    entity's quotes in the paragraphs' texts."""
+    by_para: dict[str, Source] = {}
+    for para in _iris(store, node, PROV_DERIVED):
+        by_para[para] = _source(store, ox.NamedNode(para))
+    for citation in _about(store, node, CITATION):
+        for para in _iris(store, citation, QUOTED_FROM):
+            source = by_para.setdefault(para, _source(store, ox.NamedNode(para)))
+            for quote in _literals(store, citation, QUOTE):
+                source.quotes.append(quote)
+                source.states[quote] = _stated(store, citation)
+    own = _literals(store, node, QUOTE)  # the model before citations: quotes on the entity
+    for source in by_para.values():
+        source.quotes += [q for q in own if source.text and _squash(q) in _squash(source.text)]
+    sources = sorted(
+        by_para.values(), key=lambda s: (_position(store, s.paragraph), s.notation, s.paragraph)
+    )
     placed = {q for s in sources for q in s.quotes}
-    return sources, [q for q in quotes if q not in placed]
+    return sources, [q for q in own if q not in placed]
 
 
-def _literals(store: ox.Store, node: ox.NamedNode, predicate: str) -> list[str]:
+def _curated(store: ox.Store, node: ox.NamedNode) -> list[Curated]:
+    return [
+        Curated(_stated(store, record), _literals(store, record, BASIS))
+        for record in _about(store, node, CURATOR_STATEMENT)
+    ]
+
+
+def _literals(store: ox.Store, node: ox.NamedNode | ox.BlankNode, predicate: str) -> list[str]:
     return sorted(
         q.object.value
         for q in store.quads_for_pattern(node, ox.NamedNode(predicate), None)
@@ -178,7 +242,10 @@ def entity(store: ox.Store, name: str) -> Entity:
     for quad in store.quads_for_pattern(None, None, node):
         triples.append(ox.Triple(quad.subject, quad.predicate, quad.object))
         s = quad.subject
-        if isinstance(s, ox.NamedNode | ox.BlankNode) and quad.predicate.value != PROV_DERIVED:
+        if isinstance(s, ox.NamedNode | ox.BlankNode) and quad.predicate.value not in (
+            PROV_DERIVED,
+            STATEMENT_SUBJECT,  # citations and curators' statements: shown as provenance
+        ):
             linked = labels_of(store, s) if isinstance(s, ox.NamedNode) else {}
             incoming.append(Link(quad.predicate.value, Value(s), linked))
     properties.sort(key=lambda link: (curie(link.predicate), link.value.language, link.value.text))
@@ -187,5 +254,13 @@ def entity(store: ox.Store, name: str) -> Entity:
         values.sort()
     sources, unplaced = _sources(store, node)
     return Entity(
-        iri, types_of(store, node), labels, properties, incoming, sources, unplaced, triples
+        iri,
+        types_of(store, node),
+        labels,
+        properties,
+        incoming,
+        sources,
+        unplaced,
+        triples,
+        _curated(store, node),
     )

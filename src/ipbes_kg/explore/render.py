@@ -74,11 +74,12 @@ def entity_json(e: Entity, lang: str | None = None) -> dict[str, object]:
                 "paragraph": curie(s.paragraph),
                 "notation": s.notation,
                 "labels": {k: v for k, v in s.labels.items() if k in langs},
-                "quotes": s.quotes,
+                "quotes": [{"quote": q, "states": s.states.get(q, [])} for q in s.quotes],
             }
             for s in e.sources
         ],
         "unplaced_quotes": e.unplaced,
+        "curators_statements": [{"states": c.states, "basis": c.basis} for c in e.curated],
     }
 
 
@@ -104,7 +105,7 @@ def entity_text(
         out.append("linked from")
         rows = [_link_row(link, langs) for link in e.incoming]
         out.append(table(["property", "from", *langs], rows, width, count=False))
-    if e.sources or e.unplaced:
+    if e.sources or e.unplaced or e.curated:
         out.append("provenance (each quote under the paragraph it comes from)")
         out.append(_provenance(e, langs, width))
     return "\n".join(out)
@@ -116,19 +117,24 @@ def _provenance(e: Entity, langs: tuple[str, ...], width: int | None) -> str:
         label = " / ".join(s.labels[x] for x in langs if x in s.labels)
         lines.append(f"{curie(s.paragraph)}  {label}".rstrip())
         for quote in s.quotes:
-            lines += _quote(quote, width)
+            states = s.states.get(quote)
+            lines += _quote(quote + (f"”  states {', '.join(states)}" if states else "”"), width)
     if e.unplaced:
         if any(s.text for s in e.sources):
             lines.append("quotes not found in these paragraphs' texts:")
         else:
             lines.append("quotes (the graph has no texts of these paragraphs to place them in):")
         for quote in e.unplaced:
-            lines += _quote(quote, width)
+            lines += _quote(quote + "”", width)
+    for curated in e.curated:
+        lines.append(f"curators' statement: {', '.join(curated.states)}")
+        for basis in curated.basis:
+            lines += ["    " + p for p in (wrap(basis, max(width - 4, 10)) if width else [basis])]
     return "\n".join(lines) + "\n"
 
 
 def _quote(text: str, width: int | None) -> list[str]:
-    quoted = f"“{text}”"
+    quoted = f"“{text}"
     if width is None:
         return ["    " + quoted]
     return ["    " + part for part in wrap(quoted, max(width - 4, 10))]

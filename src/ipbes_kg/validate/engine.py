@@ -10,10 +10,9 @@ pySHACL's API; the default: about 20x faster on the real graph) and ``pyshacl`` 
 reference). Both get the same rdflib graph, built from the strict parse of
 ``ipbes_kg.rdf.reader`` (turbo's other public input, a pyoxigraph store, loses literal
 equality in 0.6.5: "PDF" fails ``sh:in ("PDF")``; its private input record is not used). The
-tests run every fixture and the real data on both and require identical results, messages
-included. One difference: turbo reads literals as written, while rdflib (under pySHACL)
-rewrites "+400"^^xsd:integer to 400, so only turbo reports the shapes' canonical-form patterns
-on such a literal.
+literals keep their lexical form (``normalize=False``), so both engines see "+400"^^xsd:integer
+as written and the shapes' canonical-form patterns catch it. The tests run every fixture and
+the real data on both and require identical results, messages included.
 """
 
 from __future__ import annotations
