@@ -277,3 +277,7 @@ def test_unknown_prefix_in_own_query_points_at_it(tmp_path: Path) -> None:
     own = tmp_path / "own.rq"
     own.write_text("SELECT ?s WHERE {\n  ?s a fooo:Bar }\n")
     assert_one_line_error(*run("query", str(own)), 2, f"{own}:2:8:", "unknown prefix 'fooo:'")
+
+
+def test_search_leaves_out_provenance_records() -> None:
+    assert not [h for h in KG.search("ilk", None) if "#" in h.curie]

@@ -29,14 +29,14 @@ def _graph_for_completion(ctx: click.Context) -> "KnowledgeGraph":
 
 def curies(ctx: click.Context, incomplete: str) -> list[str]:
     """CURIEs of the graph's typed entities that start with ``incomplete``."""
-    from ipbes_kg.explore.search import RDF_TYPE
+    from ipbes_kg.explore.search import RDF_TYPE, RECORDS
     from ipbes_kg.rdf.names import curie
 
     store = _graph_for_completion(ctx).store
     found = {
         curie(q.subject.value)
         for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None)
-        if isinstance(q.subject, ox.NamedNode)
+        if isinstance(q.subject, ox.NamedNode) and getattr(q.object, "value", "") not in RECORDS
     }
     return sorted(c for c in found if c.startswith(incomplete) and not c.startswith("<"))
 

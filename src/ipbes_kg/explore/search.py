@@ -30,6 +30,8 @@ NAMED_BY = {
     PREFIXES["dcterms"] + "identifier": 2,
 }
 RANKS = ("exact", "prefix", "word", "substring")
+# Provenance records, not things people look for: shown by ``show`` under their entity.
+RECORDS = {PREFIXES["ipbes"] + "Citation", PREFIXES["ipbes"] + "CuratorStatement"}
 
 
 @dataclass
@@ -121,6 +123,8 @@ def search(store: ox.Store, text: str, limit: int | None = 20) -> list[Hit]:
     for iri, (key, value) in sorted(best.items(), key=lambda item: item[1][0]):
         node = ox.NamedNode(iri)
         types = types_of(store, node)
+        if RECORDS.intersection(types):
+            continue
         hits.append(
             Hit(
                 iri, curie(iri), labels_of(store, node), kind_of(types), value, RANKS[key[0]], types
