@@ -25,7 +25,7 @@ from ipbes_kg.query import catalog
 from ipbes_kg.query.answer import Answer
 from ipbes_kg.query.catalog import CannedQuery
 from ipbes_kg.query.engine import check_read_only, run_embedded
-from ipbes_kg.query.params import LANGS, bind, inline, warn_unknown_iris
+from ipbes_kg.query.params import LANGS, bind, warn_unknown_iris
 from ipbes_kg.rdf.reader import load_store
 
 if TYPE_CHECKING:  # both import rdflib and pySHACL (~0.3 s), which queries never need
@@ -125,14 +125,12 @@ class KnowledgeGraph:
                 f"{canned.name}: lang={given['lang']!r}: the graph's labels are in {', '.join(langs)}"
             )
         bindings = bind(canned, given)
-        if "__lang" in bindings:  # reaches FILTERs in subqueries, UNION and nested OPTIONAL
-            canned = canned._replace(text=inline(canned.text, "__lang", bindings["__lang"]))
         if not endpoint:
             warn_unknown_iris(canned, bindings, self.store)
         if endpoint:
             from ipbes_kg.query.remote import run_remote
 
-            result = run_remote(canned, bindings, endpoint, timeout)
+            result = run_remote(canned, bindings, endpoint, timeout, graph)
         else:
             result = run_embedded(canned, bindings, self.store)
         return Answer(canned, result)

@@ -157,6 +157,13 @@ def queries_command(ctx: click.Context, name: str | None, fmt: str) -> None:
     "Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc.",
 )
 @click.option(
+    "--graph",
+    "-g",
+    metavar="IRI",
+    help="With --endpoint: query this named graph as the default graph (default-graph-uri), "
+    "e.g. the graph given to 'ipbes-kg load --graph'.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=1),
     default=30.0,
@@ -191,6 +198,7 @@ def query_command(
     name: str,
     params: tuple[str, ...],
     endpoint: str | None,
+    graph: str | None,
     timeout: float,
     fmt: str,
     as_csv: bool,
@@ -207,10 +215,17 @@ def query_command(
     them (a PREFIX it declares wins), and ?__lang, set by --lang (default en). An IRI
     parameter that names nothing in the graph gives a warning on stderr.
     """
+    if graph is not None and not endpoint:
+        raise UserError("--graph needs --endpoint (the packaged graph has no named graphs)")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnknownEntityWarning)
         answer = graph_of(ctx).query(
-            name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
+            name,
+            lang,
+            params=parse_params(params),
+            endpoint=endpoint,
+            graph=graph,
+            timeout=timeout,
         )
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)

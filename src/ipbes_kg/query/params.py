@@ -96,24 +96,3 @@ def warn_unknown_iris(query: CannedQuery, bindings: Mapping[str, Term], store: o
                 UnknownEntityWarning,
                 stacklevel=3,
             )
-
-
-def inline(text: str, variable: str, term: Term) -> str:
-    """``text`` with ``?variable`` written as ``term`` in the WHERE group (not where it is
-    assigned with AS), so a FILTER inside UNION or nested OPTIONAL sees the value — a VALUES
-    block at the top of the group does not reach into those scopes."""
-    from ipbes_kg.query import sparql_text
-
-    try:
-        start = sparql_text.where_body_offset(text)
-    except ValueError:
-        return text
-    pieces, last, previous = [], 0, ""
-    for kind, value, offset in sparql_text.tokens(text):
-        if kind == "comment":
-            continue
-        if offset >= start and kind == "var" and value[1:] == variable and previous.upper() != "AS":
-            pieces += [text[last:offset], str(term)]
-            last = offset + len(value)
-        previous = value
-    return "".join(pieces) + text[last:]
