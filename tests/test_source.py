@@ -1,6 +1,10 @@
 """Cutting the source into citation units: every line lands in the unit a reader would cite."""
 
-from ipbes_kg.source import split_units, squash
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from report_source import split_units, squash, unit_text
 
 EXPECTED_UNITS = [
     "cover", "1", "2", "3", "3a", "3b", "fn-agenda", "heading-I", "4", "5", "6", "7", "8",
@@ -41,3 +45,10 @@ def test_every_other_line_is_kept(source_text: str) -> None:
 def test_subparagraphs_take_their_parent_number() -> None:
     units = split_units("封面\n7. 甲\n(a) 乙\n(b) 丙\n8. 丁\n")
     assert units["7a"] == "(a) 乙" and units["7b"] == "(b) 丙" and units["8"] == "8. 丁"
+
+
+def test_unit_text_joins_broken_lines_and_keeps_table_rows() -> None:
+    assert unit_text("10b", "(b) 在 2018 年 4 月 21 日至 22\n日在纽约举行的\n知识体系") == (
+        "(b) 在 2018 年 4 月 21 日至 22 日在纽约举行的知识体系"
+    )
+    assert unit_text("table", "职位 现状\n方案干事(P-3) 空缺") == "职位 现状\n方案干事(P-3) 空缺"

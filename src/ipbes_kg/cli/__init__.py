@@ -21,10 +21,13 @@ from ipbes_kg.home import HOME_ENV
 COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("ipbes_kg.cli.query", "query_command"),
     "queries": ("ipbes_kg.cli.query", "queries_command"),
+    "search": ("ipbes_kg.cli.search", "search_command"),
+    "show": ("ipbes_kg.cli.show", "show_command"),
     "validate": ("ipbes_kg.cli.validate", "validate_command"),
     "fmt": ("ipbes_kg.cli.fmt", "fmt_command"),
     "build": ("ipbes_kg.cli.build", "build_command"),
     "load": ("ipbes_kg.cli.load", "load_command"),
+    "site": ("ipbes_kg.site.command", "site_command"),
 }
 
 
@@ -40,6 +43,28 @@ class Cli(click.Group):
         module, attribute = COMMANDS[cmd_name]
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Bare ``ipbes-kg`` prints the help (exit 0), not an error."""
+        if not args and not ctx.resilient_parsing:  # (completion parses resiliently)
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is an error with a did-you-mean."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=2)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            raise click.UsageError(
+                f"no command {name!r}; {hint}'ipbes-kg --help' lists the commands", ctx
+            )
+        return super().resolve_command(ctx, args)
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any

@@ -84,7 +84,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 def read_quads(path: Path) -> list[ox.Quad]:
     """Every quad of one RDF file (Turtle, N-Triples, TriG, N-Quads by extension), strictly.
 
-    Blank nodes get labels made from the file's name and their order of appearance: two files
+    Blank nodes get labels made from the file's path and their order of appearance: two files
     never share one, and the same file reads the same on every run (releases are built from
     these reads byte for byte). Relative IRIs resolve against the file's own URI. An empty file
     is an error: it is always a mistake in this project.
@@ -97,7 +97,8 @@ def read_quads(path: Path) -> list[ox.Quad]:
     if not quads and not raw.strip():
         raise UserError(f"{path}: file is empty; remove it or add triples")
     if any(isinstance(term, ox.BlankNode) for q in quads for term in q):
-        quads = _stable_blank_nodes(quads, hashlib.sha1(path.name.encode()).hexdigest()[:8])
+        tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
+        quads = _stable_blank_nodes(quads, tag)
     return quads
 
 
@@ -124,6 +125,15 @@ def read_triples(path: Path) -> list[ox.Triple]:
                 "(use the .ttl or .nt release file)"
             )
     return [quad.triple for quad in quads]
+
+
+def parse_bytes(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Triple]:
+    """Triples from bytes that are not a file (a server's CONSTRUCT answer); errors name
+    ``source`` (a URL, never with credentials) and the line:column in the body."""
+    try:
+        return [quad.triple for quad in ox.parse(data, format=fmt)]
+    except SyntaxError as exc:
+        raise syntax_error(source, exc) from exc
 
 
 def read_files(paths: Iterable[Path]) -> list[ox.Triple]:

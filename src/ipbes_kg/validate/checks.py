@@ -11,8 +11,9 @@ and suggest the likely fix from what is defined:
 - ``check:undefined-reference``: an IRI in the project's entity or code-list namespaces that is
   used as a value but is the subject of no triple in the graph (the SHACL results on the same
   focus and path are dropped: they only restate that the value is not what it should be);
-- ``check:duplicate-definition``: one entity (``id/`` IRI) whose statements start in two places
-  (two files, or twice in one file), reported at each place, naming the other;
+- ``check:duplicate-definition``: one entity (``id/`` IRI) with two statements that each state
+  its type (``a …``: two files, or twice in one file), reported at each place, naming the other
+  (a statement that only adds properties is fine);
 - ``check:duplicate-label`` (warning): two entities of one class with an identical label,
   reported on each, naming the other.
 """

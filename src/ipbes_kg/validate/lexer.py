@@ -47,6 +47,7 @@ class Positions:
     """Positions in one file, by IRI; the first occurrence wins where a key repeats."""
 
     starts: list[tuple[str, int, int]] = field(default_factory=list)  # subject IRI, line, column
+    typed: list[tuple[str, int, int]] = field(default_factory=list)  # starts that state a type
     predicates: dict[tuple[str, str], Position] = field(default_factory=dict)
     objects: dict[tuple[str, str, str], Position] = field(default_factory=dict)
     comments: list[tuple[int, int, str]] = field(default_factory=list)
@@ -70,6 +71,7 @@ def scan(text: str) -> Positions:
     directive: list[str] = []  # tokens of a @prefix / PREFIX / @base / BASE being read
     line, line_start = 1, 0
     suffix = ""  # "literal": a @lang or ^^ may follow; "datatype": the datatype IRI follows
+    start_at: tuple[str, int, int] | None = None  # the statement being read, until it is typed
 
     def iri_of(kind: str, value: str) -> str | None:
         if kind == "iri":
@@ -154,12 +156,17 @@ def scan(text: str) -> Positions:
         term = iri_of(kind, value)
         if frame.state == "subject":
             frame.subject, frame.state = term, "predicate"
+            start_at = None
             if term is not None:
-                found.starts.append((term, here, column))
+                start_at = (term, here, column)
+                found.starts.append(start_at)
         elif frame.state == "predicate":
             frame.predicate, frame.state = term, "object"
             if frame.subject is not None and term is not None:
                 found.predicates.setdefault((frame.subject, term), (here, column))
+                if term == RDF_TYPE and start_at is not None and len(stack) == 1:
+                    found.typed.append(start_at)
+                    start_at = None
         elif frame.state == "object":
             frame.state = "after"
             if kind in ("string", "lstring"):

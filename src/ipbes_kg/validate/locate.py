@@ -64,10 +64,11 @@ class Locator:
         path, line, column = places[0]
         return self.shown(path), line, column
 
-    def duplicates(self, subjects: set[str] | None = None) -> dict[str, list[Where]]:
-        """Subjects that start statements in more than one place (in ``subjects`` if given)."""
-        return {
-            iri: [(self.shown(p), line, column) for p, line, column in places]
-            for iri, places in self.starts.items()
-            if len(places) > 1 and (subjects is None or iri in subjects)
-        }
+    def duplicates(self) -> dict[str, list[Where]]:
+        """Subjects with more than one statement that states their type (``a …``): an entity
+        written twice. A statement only adding properties to a subject is not counted."""
+        typed: dict[str, list[Where]] = {}
+        for path in self.files:
+            for iri, line, column in self.positions(path).typed:
+                typed.setdefault(iri, []).append((self.shown(path), line, column))
+        return {iri: places for iri, places in typed.items() if len(places) > 1}

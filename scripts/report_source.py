@@ -1,5 +1,8 @@
 """The report's text cut into its citation units (paragraphs, sub-paragraphs, footnotes…).
 
+Used by ``scripts/paragraph_texts.py`` (which writes each unit's text into ``data/documents.ttl``
+as the ``schema:text`` of its ``para:`` entity) and by the tests; not part of the package.
+
 The extraction from PDF keeps page headers and footnotes inline and breaks lines inside
 sentences. Each unit's text here has page headers, URL artefacts and interrupting footnotes
 removed, so a quote is checked against the unit it cites. Unit keys are the local names of
@@ -67,3 +70,20 @@ def _unit_key(line: str, current: str) -> str:
     if line.startswith("a 表示"):
         return "table-note-a"
     return current
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+LINE_UNITS = {"cover", "table"}  # lines are layout items here (title block, table rows): kept
+
+
+def unit_text(key: str, text: str) -> str:
+    """A unit's text as one reads it: the PDF's line breaks inside sentences joined (with a
+    space where a Latin letter or a digit meets the break, as the text spaces "2018 年"), the lines of the cover and the table kept."""
+    lines = text.split("\n")
+    if key in LINE_UNITS:
+        return "\n".join(lines)
+    joined = lines[0]
+    for line in lines[1:]:
+        gap = " " if _ASCII_WORD.match(joined[-1]) or _ASCII_WORD.match(line[0]) else ""
+        joined += gap + line
+    return joined
