@@ -9,8 +9,8 @@ and suggest the likely fix from what is defined:
 - ``check:undeclared-term``: an IRI in a vocabulary namespace (ours or a standard one) that is
   not a term of that vocabulary;
 - ``check:undefined-reference``: an IRI in the project's entity or code-list namespaces that is
-  used as a value but is the subject of no triple in the graph (the SHACL results on the same
-  focus and path are dropped: they only restate that the value is not what it should be);
+  used as a value but is the subject of no triple in the graph, at each use, with the closest
+  defined IRI (the SHACL results on the same value stay: other engines give them too);
 - ``check:duplicate-definition``: one entity (``id/`` IRI) with two statements that each state
   its type (``a …``: two files, or twice in one file), reported at each place, naming the other
   (a statement that only adds properties is fine);

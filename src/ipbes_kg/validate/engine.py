@@ -261,9 +261,7 @@ def validate_files(
     labels = english_labels(triples)
     results = from_report_graph(report_graph, shapes, labels, locator.find)
     found = checks.run(triples, labels, locator.find, locator.duplicates())
-    undefined = {(r.focus, r.path) for r in found if r.component == "check:undefined-reference"}
-    # a SHACL result on the same focus and path only restates that the value is not defined
-    results = [r for r in results if (r.focus, r.path) not in undefined] + found
+    results += found
     shown, wanted = files, None
     if focus_paths is not None:
         shown = expand_paths(focus_paths)

@@ -78,12 +78,13 @@ class Report:
         }
 
 
-def sort_key(r: Result) -> tuple[str, int, int, int, str, str, str, str]:
+def sort_key(r: Result) -> tuple[str, int, int, int, bool, str, str, str, str]:
     return (
         r.file or "~",
         r.line or 0,
         r.column or 0,
         -SEVERITIES[r.severity],
+        not r.component.startswith("check:"),  # at one place, the check names the cause first
         r.focus,
         r.path,
         r.message,
