@@ -11,10 +11,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ipbes_kg.home import Home
+
+if TYPE_CHECKING:
+    from stores.virtuoso import VirtuosoServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_ENV = "IPBES_KG_SOURCE"
@@ -116,6 +120,21 @@ class OxigraphServer:
 @pytest.fixture(scope="session")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator["VirtuosoServer"]:
+    """A real Virtuoso 7.2 on loopback in a temporary folder (tests/stores/virtuoso.py)."""
+    from stores import virtuoso as found
+
+    if not found.available():
+        pytest.fail("Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/run)")
+    server = found.VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     server.start()
     try:
         yield server

@@ -17,7 +17,9 @@ from ipbes_kg.query.params import bind
 from ipbes_kg.query.remote import run_remote
 from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult
 from ipbes_kg.rdf.names import PREFIXES
-from ipbes_kg.store import load as loader
+from ipbes_kg.store.loading import load_payload
+from ipbes_kg.store.payload import packaged_payload
+from ipbes_kg.store.target import resolve_target
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests/expected"
@@ -41,8 +43,8 @@ def loaded_server(
 ) -> OxigraphServer:
     """The real Oxigraph server holding the packaged graph in its default graph, put there by
     the project's own loader (so the golden answers are also checked after `ipbes-kg load`)."""
-    payload = loader.packaged_payload(home, tmp_path_factory.mktemp("payload"))
-    result = loader.load(payload, loader.resolve_target("oxigraph", oxigraph.url), None)
+    payload = packaged_payload(home, tmp_path_factory.mktemp("payload"))
+    result = load_payload(payload, resolve_target("oxigraph", oxigraph.url), None)
     assert result.counted == payload.triples
     return oxigraph
 

@@ -99,7 +99,7 @@ class KnowledgeGraph:
         if endpoint:
             from ipbes_kg.query.remote import run_remote
 
-            result = run_remote(canned, bindings, endpoint, timeout)
+            result = run_remote(canned, bindings, endpoint, timeout, graph)
         else:
             result = run_embedded(canned, bindings, self.store)
         return Answer(canned, result)

@@ -1,16 +1,15 @@
 """ipbes-kg load: the graph into any SPARQL 1.1 triple store, verified and atomic."""
 
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from ipbes_kg.cli._home import home_of
 from ipbes_kg.errors import UserError
-from ipbes_kg.store.load import PROTOCOLS, STORES
+from ipbes_kg.store.loading import PROTOCOLS
+from ipbes_kg.store.target import STORES
 
 
 @click.command("load")
@@ -58,9 +57,9 @@ from ipbes_kg.store.load import PROTOCOLS, STORES
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=10_000,
-    show_default=True,
-    help="Triples per INSERT DATA request with --protocol update.",
+    default=None,
+    help="Triples per INSERT DATA request with --protocol update "
+    "[default: 10000; 1000 for --store virtuoso].",
 )
 @click.option(
     "--timeout",
@@ -90,71 +89,73 @@ def load_command(
     default_graph: bool,
     replace: bool,
     protocol: str,
-    batch_size: int,
+    batch_size: int | None,
     timeout: float,
     cacert: Path | None,
     insecure: bool,
 ) -> None:
     """Load the graph into a SPARQL 1.1 store and check the store's triple count.
 
-    FILES are N-Triples, Turtle, RDF/XML or JSON-LD files or folders of Turtle files; without
-    FILES the packaged graph (vocabulary + data) is loaded. --replace (the default) sends one
-    HTTP PUT, which replaces the graph atomically in Oxigraph, Fuseki and GraphDB; --append
-    sends a POST. Afterwards a SPARQL query counts the triples in the graph.
+    FILES are N-Triples, Turtle, TriG or N-Quads files or folders of Turtle files (the triples
+    of every graph of a TriG go into the one target graph); without FILES the packaged graph
+    (vocabulary + data) is loaded. --replace (the default) replaces the graph: one HTTP PUT on
+    Oxigraph, Fuseki and GraphDB (atomic there); on Virtuoso a PUT into a staging graph, then
+    one SPARQL MOVE (Virtuoso does not isolate readers from it: a warning says so). --append
+    sends a POST. Afterwards a SPARQL query counts the triples in the graph; query it with
+    'ipbes-kg query NAME --endpoint QUERY-URL --graph IRI'.
 
     Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc, never on the command line.
     Exit codes: 0 loaded and counted, 1 the store's count differs from what was sent,
     2 bad input or the server refused (one line says why).
     """
-    from ipbes_kg.home import expand_paths
-    from ipbes_kg.query.remote import public_url
-    from ipbes_kg.store.load import (
-        Http,
-        check_plan,
-        file_payload,
-        load,
-        packaged_payload,
-        resolve_target,
-    )
+    from ipbes_kg.http import Settings
+    from ipbes_kg.store import load
 
     if graph is not None and default_graph:
         raise UserError("give either --graph IRI or --default, not both")
     if insecure and cacert is not None:
         raise UserError("give either --cacert or --insecure, not both")
-    target = resolve_target(store, endpoint, dataset, repository, gsp_url, query_url, update_url)
-    check_plan(target, graph, protocol, batch_size)
-    http = Http(timeout=timeout, cacert=cacert, insecure=insecure)
     if insecure:
         click.echo("warning: TLS certificates are not verified (--insecure)", err=True)
-    with tempfile.TemporaryDirectory(prefix="ipbes-kg-load-") as work:
-        workdir = Path(work)
-        if files:
-            payload = file_payload(expand_paths(files), workdir)
-        else:
-            payload = packaged_payload(home_of(ctx), workdir)
-        with _progress(payload.size) as progress:
-            result = load(
-                payload,
-                target,
-                graph,
-                replace=replace,
-                protocol=protocol,
-                batch_size=batch_size,
-                http=http,
-                progress=progress,
-            )
-    mode = "replaced" if result.replace else "appended to"
-    click.echo(
-        f"{mode} {result.graph_label} at {public_url(result.url)} ({result.method}): "
-        f"sent {result.sent} triples; the store counts {result.counted}"
-    )
+    with _Progress() as progress:
+        result = load(
+            endpoint,
+            files,
+            home=None if files else home_of(ctx),
+            store=store,
+            graph=graph,
+            replace=replace,
+            protocol=protocol,
+            batch_size=batch_size,
+            dataset=dataset,
+            repository=repository,
+            gsp_url=gsp_url,
+            query_url=query_url,
+            update_url=update_url,
+            settings=Settings(timeout=timeout, cacert=cacert, insecure=insecure),
+            progress=progress.start,
+        )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(result.summary())
 
 
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+class _Progress:
     """A progress bar over the bytes sent, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with click.progressbar(length=total, label="loading", file=sys.stderr) as bar:
-        yield bar.update
+
+    def __init__(self) -> None:
+        self.bar: object | None = None
+
+    def __enter__(self) -> "_Progress":
+        return self
+
+    def start(self, total: int) -> Callable[[int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        bar = click.progressbar(length=total, label="loading", file=sys.stderr)
+        self.bar = bar.__enter__()
+        return bar.update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)  # type: ignore[attr-defined]

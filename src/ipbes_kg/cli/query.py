@@ -72,6 +72,13 @@ def queries_command(ctx: click.Context, fmt: str) -> None:
     "Credentials: IPBES_KG_USER/IPBES_KG_PASSWORD or ~/.netrc.",
 )
 @click.option(
+    "--graph",
+    "-g",
+    metavar="IRI",
+    help="With --endpoint: query this named graph as the default graph (default-graph-uri), "
+    "e.g. the graph given to 'ipbes-kg load --graph'.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=1),
     default=30.0,
@@ -99,6 +106,7 @@ def query_command(
     name: str,
     params: tuple[str, ...],
     endpoint: str | None,
+    graph: str | None,
     timeout: float,
     fmt: str,
     lang: str | None,
@@ -109,8 +117,10 @@ def query_command(
     Read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP, …) are refused with exit 2.
     Without --endpoint the query runs in-process over the packaged graph.
     """
+    if graph is not None and not endpoint:
+        raise UserError("--graph needs --endpoint (the packaged graph has no named graphs)")
     answer = graph_of(ctx).query(
-        name, lang, params=parse_params(params), endpoint=endpoint, timeout=timeout
+        name, lang, params=parse_params(params), endpoint=endpoint, graph=graph, timeout=timeout
     )
     try:
         text = answer.serialize(fmt, width)
