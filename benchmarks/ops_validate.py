@@ -13,7 +13,8 @@ from harness import BENCH, PY, cli
 from pairs import Cmd, Context, measure_pair
 
 
-def validate(ctx: Context, home: Path, triples: int) -> dict[str, Any]:
+def validate(ctx: Context, factor: int, home: Path, triples: int) -> dict[str, Any]:
+    """``ipbes-kg validate`` at ×``factor``, with bare pySHACL at the ``--bare-validate`` scales."""
     graph = f" on {home.name}: {triples:,} triples" if home.name.endswith("-distinct") else ""
     main = Cmd(
         "validate",
@@ -21,6 +22,9 @@ def validate(ctx: Context, home: Path, triples: int) -> dict[str, Any]:
         [cli(), "--home", str(home), "validate"],
         ok=(0, 1),
     )
+    scales = ctx.args.bare_validate
+    if scales is not None and factor not in scales:
+        return measure_pair(ctx, triples, main, None)
     base = Cmd(
         "bare-validate",
         f"bare pySHACL script (rdflib parses graph.nt, same options{graph})",
