@@ -225,8 +225,9 @@ def test_shapes_file_conforms_to_shacl_shacl(path: Path) -> None:
     assert conforms, text
 
 
-def test_the_three_shapes_files_exist() -> None:
+def test_the_four_shapes_files_exist() -> None:
     assert [p.name for p in HOME.shapes_files()] == [
+        "shapes-provenance.ttl",
         "shapes-recommended.ttl",
         "shapes-vocabulary.ttl",
         "shapes.ttl",

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fmt": ("ipbes_kg.cli.fmt", "fmt_command"),
     "build": ("ipbes_kg.cli.build", "build_command"),
     "load": ("ipbes_kg.cli.load", "load_command"),
+    "site": ("ipbes_kg.site.command", "site_command"),
 }
 
 
