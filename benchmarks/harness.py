@@ -35,7 +35,9 @@ PY = sys.executable
 BIN = Path(sys.executable).parent
 # Children run as a user's shell would: with byte-code caching. (A sandbox may export
 # PYTHONDONTWRITEBYTECODE=1, which makes every cold start recompile the project's modules.)
+# This environment's programs (ipbes-kg, oxigraph) come first on the PATH, activated or not.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PATH"] = os.pathsep.join([str(BIN), ENV.get("PATH", "")])
 TIME_BIN = Path("/usr/bin/time")
 PACKAGES = (
     "ipbes-kg",

@@ -105,6 +105,13 @@ def _scale_table(scale: str, entry: dict[str, Any]) -> list[str]:
         )
     if "warm" in entry:
         lines += ["", *_warm_table(entry["warm"], triples)]
+    if entry.get("jena_table"):
+        lines += [
+            "",
+            "As `benchmarks/jena.py` printed it:",
+            "",
+            entry["jena_table"].replace("## ", "#### ", 1),
+        ]
     return [*lines, ""]
 
 

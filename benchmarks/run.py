@@ -36,6 +36,7 @@ import scale as scale_mod
 from findings import findings
 from harness import BENCH, ROOT, WORK, Budget, available_commands, machine
 from ops_build import build
+from ops_jena import jena
 from ops_load import load
 from ops_query import bind_queries, cold_queries
 from ops_validate import validate
@@ -46,6 +47,7 @@ from servers import Server
 
 RESULTS_MD = BENCH / "RESULTS.md"
 RESULTS_JSON = WORK / "results.json"
+JENA_FROM = 10  # jena.py compares on the distinct copies, from ×10 on
 
 
 # --- main --------------------------------------------------------------------------------
@@ -58,8 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="×1 and ×10, 3 runs")
     parser.add_argument(
         "--ops",
-        default="query,warm,validate,build,load",
-        help="comma-separated subset of query,warm,validate,build,load",
+        default="query,warm,validate,build,load,jena",
+        help="comma-separated subset of query,warm,validate,build,load,jena",
     )
     parser.add_argument(
         "--cold-queries",
@@ -156,7 +158,7 @@ class Graphs:
             manifest = scale_mod.generate(ROOT, factor, home)
             self.homes[factor] = home
             log(f"x{factor}: {manifest['graph_triples']:,} triples")
-            if "validate" in args.ops:
+            if {"validate", "jena"} & args.ops:
                 distinct = factor > 1
                 vhome = WORK / scale_mod.folder_name(factor, distinct)
                 vmanifest = scale_mod.generate(ROOT, factor, vhome, distinct=distinct)
@@ -186,6 +188,9 @@ def _measure(ctx: Context, graphs: Graphs, results: dict[str, Any], save: Any) -
                 entry["ops"].update(load(ctx, home, triples))
             if (factor in (1, 100)) == (phase == 1) and "validate" in ops:
                 entry["ops"].update(validate(ctx, factor, *graphs.validate_homes[factor]))
+            if phase == 2 and "jena" in ops and factor >= JENA_FROM:
+                rows, entry["jena_table"] = jena(ctx, factor, graphs.validate_homes[factor][1])
+                entry["ops"].update(rows)
             if phase == 2 and "build" in ops:
                 entry["ops"].update(build(ctx, home, triples))
             save()
