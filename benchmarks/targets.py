@@ -15,6 +15,11 @@ MILLION_ISH = 750_000  # "≈1 M triples": the scale whose graph holds at least 
 LISTING_ROWS = 1_000  # a longer answer is a listing: judged against the bare engine, not 0.5 s
 
 
+def is_listing(entry: dict[str, Any]) -> bool:
+    """A SELECT answer of more than ``LISTING_ROWS`` rows (a CONSTRUCT is a graph, not a list)."""
+    return entry.get("form") == "SELECT" and int(entry.get("size", 0)) > LISTING_ROWS
+
+
 def fmt_s(value: float | None) -> str:
     if value is None:
         return "—"
@@ -31,7 +36,7 @@ def target_for(key: str, scale: int, triples: int) -> tuple[str, str, float] | N
     if key == "store-load" and million:
         return ("≤ 1.5× bulk_load (≈1 M)", "ratio", 1.5)
     if key == "warm-max" and million:
-        return (f"every query of ≤ {LISTING_ROWS:,} rows ≤ 0.5 s (≈1 M)", "abs", 0.5)
+        return ("every query but the listings ≤ 0.5 s (≈1 M)", "abs", 0.5)
     if key.startswith("warm-list:") and million:
         return ("ORDER BY kept, ≤ 1.3× bare engine (≈1 M)", "ratio", 1.3)
     if key == "load" and scale == 1:
@@ -105,9 +110,9 @@ def warm_rows(warm: dict[str, Any]) -> dict[str, dict[str, Any]]:
     missing = sorted(n for n in queries if n not in measured)
     rows: dict[str, dict[str, Any]] = {}
     short = [(statistics.median(e["printed"]), n) for n, e in measured.items()]
-    short = [(t, n) for t, n in short if int(measured[n].get("size", 0)) <= LISTING_ROWS]
+    short = [(t, n) for t, n in short if not is_listing(measured[n])]
     for name, e in sorted(measured.items()):
-        if int(e.get("size", 0)) <= LISTING_ROWS:
+        if not is_listing(e):
             continue
         kept = "ORDER BY kept" if e.get("ordered") else "**no ORDER BY**"
         rows[f"warm-list:{name}"] = _times(
@@ -123,7 +128,7 @@ def warm_rows(warm: dict[str, Any]) -> dict[str, dict[str, Any]]:
         rows["warm-max"] = {"label": "warm canned queries", "status": "error", "note": "none"}
         return rows
     value, name = max(short)
-    note = f"slowest of {len(short)} queries of ≤ {LISTING_ROWS:,} rows: {name}"
+    note = f"slowest of {len(short)} queries other than listings: {name}"
     if missing:
         note += f"; not measured (slow/failed): {', '.join(missing)}"
     rows["warm-max"] = _times(
