@@ -89,3 +89,43 @@ def test_fmt_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path) -> None:
     assert code == 0 and out == f"reformatted {path}\n"
     assert path.stat().st_mode & 0o777 == 0o644
     assert run("fmt", "--check", str(path)) == (0, "", "")
+
+
+# --- issue #15: reading the graph from the command line ---------------------------------------
+
+
+@pytest.mark.parametrize("command", ["show", "search"])
+def test_reading_commands_have_help(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Usage: ipbes-kg" in out and "--format" in out
+
+
+def test_bare_command_prints_the_help() -> None:
+    code, out, err = run()
+    assert code == 0 and err == ""
+    assert out.startswith("Usage: ipbes-kg") and "  query " in out and "  show " in out
+
+
+def test_misspelled_command_has_did_you_mean() -> None:
+    assert_one_line_error(*run("qeury", "tsu-hosts"), 2, "'qeury'", "did you mean 'query'")
+
+
+def test_csv_and_json_shortcuts() -> None:
+    assert run("query", "tsu-hosts", "--csv")[1] == run("query", "tsu-hosts", "-f", "csv")[1]
+    assert run("query", "tsu-hosts", "--json")[1].startswith("{")
+
+
+def _complete(*words: str, incomplete: str) -> list[str]:
+    from click.shell_completion import ShellComplete
+
+    return [c.value for c in ShellComplete(cli, {}, "ipbes-kg", "_IPBES_KG_COMPLETE")
+            .get_completions(list(words), incomplete)]  # fmt: skip
+
+
+def test_completion_of_commands_queries_parameters_and_curies() -> None:
+    assert "show" in _complete(incomplete="sh")
+    assert _complete("query", incomplete="tsu-h") == ["tsu-hosts"]
+    assert _complete("query", "tsu-hosts", "-p", incomplete="") == ["lang="]
+    assert "entity=tsu:ilk" in _complete("query", "provenance", "-p", incomplete="entity=tsu:i")
+    assert "tsu:ilk" in _complete("show", incomplete="tsu:")
+    assert "tsu-hosts" in _complete("queries", incomplete="tsu")

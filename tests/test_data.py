@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 from ipbes_kg.home import Home
 from ipbes_kg.rdf.names import ID, IPBES, PREFIXES
@@ -62,17 +62,6 @@ def test_file_is_in_canonical_format(home: Home, name: str) -> None:
 
 def test_no_blank_nodes(data: Graph) -> None:
     assert not [t for t in data if any(isinstance(x, BNode) for x in t)]
-
-
-def test_every_entity_has_one_zh_and_one_en_label(data: Graph) -> None:
-    bad = {}
-    for s in subjects(data):
-        tags = sorted(
-            o.language or "-" for o in data.objects(s, RDFS.label) if isinstance(o, Literal)
-        )
-        if tags != ["en", "zh"]:
-            bad[str(s)] = tags
-    assert not bad
 
 
 def test_every_entity_is_typed(data: Graph) -> None:

@@ -617,3 +617,14 @@ def test_graphdb_urls_load_by_update_and_count_the_real_default_graph(small_nt: 
     assert seen[0][3].startswith(b"DROP SILENT DEFAULT ;\nINSERT DATA {")
     count = urllib.parse.parse_qs(seen[1][3].decode())["query"][0]
     assert "FROM <http://rdf4j.org/schema/rdf4j#nil>" in count
+
+
+def test_the_library_call_the_cli_wraps(
+    oxigraph: OxigraphServer, nt_file: Path, nt_lines: int
+) -> None:
+    import ipbes_kg
+
+    result = ipbes_kg.load(oxigraph.url, [nt_file], graph=GRAPH + "/api")
+    assert (result.sent, result.counted, result.method) == (nt_lines, nt_lines, "PUT")
+    assert result.summary().startswith(f"replaced <{GRAPH}/api> at {oxigraph.url}/store?graph=")
+    assert count(oxigraph, GRAPH + "/api") == nt_lines

@@ -285,9 +285,10 @@ def test_syntax_error_in_a_user_file_gives_line_and_column(tmp_path: Path) -> No
 
 
 def test_undeclared_prefix_is_an_error(tmp_path: Path) -> None:
+    # issue #15: an own query gets the project prefixes; a prefix the project lacks is an error
     bad = tmp_path / "borrow.rq"
-    bad.write_text("SELECT ?s WHERE { ?s a ipbes:TechnicalSupportUnit }\n")
-    assert_error(*run("query", str(bad)), "SPARQL syntax error", "1:")
+    bad.write_text("SELECT ?s WHERE { ?s a ipbes:TechnicalSupportUnit ; ex:p ?o }\n")
+    assert_error(*run("query", str(bad)), "unknown prefix 'ex:'", ":1:53:")
 
 
 @pytest.mark.parametrize(

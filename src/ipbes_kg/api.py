@@ -24,11 +24,13 @@ from ipbes_kg.home import Home, find_home
 from ipbes_kg.query import catalog
 from ipbes_kg.query.answer import Answer
 from ipbes_kg.query.catalog import CannedQuery
-from ipbes_kg.query.engine import run_embedded
-from ipbes_kg.query.params import LANGS, bind
+from ipbes_kg.query.engine import check_read_only, run_embedded
+from ipbes_kg.query.params import LANGS, bind, warn_unknown_iris
 from ipbes_kg.rdf.reader import load_store
 
 if TYPE_CHECKING:  # both import rdflib and pySHACL (~0.3 s), which queries never need
+    from ipbes_kg.explore.entity import Entity
+    from ipbes_kg.explore.search import Hit
     from ipbes_kg.release.build import BuildResult
     from ipbes_kg.validate import Report
 
@@ -59,12 +61,35 @@ class KnowledgeGraph:
         return catalog.list_queries(self.home.queries)
 
     def prepare(self, name_or_sparql: str) -> CannedQuery:
-        """A canned query by name, a ``.rq`` file by path, or SPARQL text."""
+        """A canned query by name, a ``.rq`` file by path, or SPARQL text.
+
+        An own query (a file or text not in ``queries/``) gets PREFIX declarations for the
+        project prefixes it uses without declaring them (an explicit PREFIX wins); they go on
+        its first line, so syntax errors keep their line:column (see ``catalog``).
+        """
         if any(c in name_or_sparql for c in "{\n") or name_or_sparql.lstrip()[:6].upper() in (
             "PREFIX", "SELECT", "ASK", "CONSTR", "DESCRI", "BASE"
         ):  # fmt: skip
-            return catalog.parse_query(name_or_sparql, Path("<query>"), "<query>")
-        return catalog.resolve(name_or_sparql, self.home.queries)
+            canned = catalog.parse_query(name_or_sparql, Path("<query>"), "<query>")
+        else:
+            canned = catalog.resolve(name_or_sparql, self.home.queries)
+        if self._is_own(canned):
+            canned, shift = catalog.with_project_prefixes(canned)
+            _check_syntax(canned, shift)
+        return canned
+
+    def _is_own(self, canned: CannedQuery) -> bool:
+        try:
+            return canned.path.resolve().parent != self.home.queries.resolve()
+        except OSError:
+            return True
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        """The language tags of the graph's labels (what ``lang`` may be)."""
+        found = self.store.query(_LANGUAGES)
+        assert isinstance(found, ox.QuerySolutions)
+        return tuple(str(row[0].value) for row in found if row[0] is not None and row[0].value)
 
     def query(
         self,
@@ -86,16 +111,22 @@ class KnowledgeGraph:
         """
         canned = self.prepare(name_or_sparql)
         given = {name: _text(value) for name, value in {**(params or {}), **keyword_params}.items()}
+        langs = LANGS if endpoint else self.languages
         if lang is not None:
-            if lang not in LANGS:
-                raise UserError(f"lang {lang!r}: the graph's labels are in {', '.join(LANGS)}")
+            if lang not in langs:
+                raise UserError(f"lang {lang!r}: the graph's labels are in {', '.join(langs)}")
             if canned.parameter("lang") is not None:
                 given.setdefault("lang", lang)
-        if "lang" in given and given["lang"] not in LANGS:
+        lang_param = canned.parameter("lang")
+        if lang_param is not None and lang_param.default is None and "lang" not in given:
+            given["lang"] = "en"  # an own query's ?__lang without '#+ defaults': English
+        if "lang" in given and given["lang"] not in langs:
             raise UserError(
-                f"{canned.name}: lang={given['lang']!r}: the graph's labels are in {', '.join(LANGS)}"
+                f"{canned.name}: lang={given['lang']!r}: the graph's labels are in {', '.join(langs)}"
             )
         bindings = bind(canned, given)
+        if not endpoint:
+            warn_unknown_iris(canned, bindings, self.store)
         if endpoint:
             from ipbes_kg.query.remote import run_remote
 
@@ -103,6 +134,19 @@ class KnowledgeGraph:
         else:
             result = run_embedded(canned, bindings, self.store)
         return Answer(canned, result)
+
+    def search(self, text: str, limit: int | None = 20) -> "list[Hit]":
+        """Entities whose labels (zh, en), alternative labels, notations, identifiers or IRI
+        local names contain ``text``, ranked exact, prefix, word start, substring."""
+        from ipbes_kg.explore.search import search
+
+        return search(self.store, text, limit)
+
+    def entity(self, name: str) -> "Entity":
+        """Everything about one entity: a CURIE, an IRI, or a name ``search`` resolves to one."""
+        from ipbes_kg.explore.entity import entity
+
+        return entity(self.store, name)
 
     def validate(
         self,
@@ -130,6 +174,22 @@ class KnowledgeGraph:
         from ipbes_kg.release.build import build
 
         return build(self.home, Path(out))
+
+
+_LANGUAGES = """SELECT DISTINCT (LANG(?l) AS ?lang)
+WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?lang"""
+
+
+def _check_syntax(canned: CannedQuery, shift: int) -> None:
+    """Parse an own query before binding (on an empty store), so a syntax error points at the
+    user's line:column, not at the text with parameters bound."""
+    check_read_only(canned)  # an update is refused as such, not as a syntax error
+    if "SERVICE" in canned.text.upper():
+        return
+    try:
+        ox.Store().query(canned.text)
+    except SyntaxError as exc:
+        raise catalog.syntax_error(canned, str(exc), shift) from None
 
 
 def _text(value: object) -> str:

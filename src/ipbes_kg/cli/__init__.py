@@ -21,6 +21,8 @@ from ipbes_kg.home import HOME_ENV
 COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("ipbes_kg.cli.query", "query_command"),
     "queries": ("ipbes_kg.cli.query", "queries_command"),
+    "search": ("ipbes_kg.cli.search", "search_command"),
+    "show": ("ipbes_kg.cli.show", "show_command"),
     "validate": ("ipbes_kg.cli.validate", "validate_command"),
     "fmt": ("ipbes_kg.cli.fmt", "fmt_command"),
     "build": ("ipbes_kg.cli.build", "build_command"),
@@ -42,6 +44,28 @@ class Cli(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Bare ``ipbes-kg`` prints the help (exit 0), not an error."""
+        if not args and not ctx.resilient_parsing:  # (completion parses resiliently)
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is an error with a did-you-mean."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=2)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+            raise click.UsageError(
+                f"no command {name!r}; {hint}'ipbes-kg --help' lists the commands", ctx
+            )
+        return super().resolve_command(ctx, args)
+
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:
@@ -49,12 +73,20 @@ class Cli(click.Group):
         extra["standalone_mode"] = False
         try:
             code = super().main(argv, prog_name or "ipbes-kg", **extra)
-        except click.exceptions.Abort:
-            _fail("aborted", 130)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            # Ctrl-C: one line, exit 130 like a shell; writes are atomic, so nothing is half-written
+            _fail("interrupted", 130)
         except click.ClickException as exc:
             _fail(exc.format_message(), EXIT_USAGE)
         except UserError as exc:
             _fail(exc.message, exc.exit_code)
+        except UnicodeEncodeError as exc:
+            encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+            _fail(
+                f"cannot write {exc.object[exc.start : exc.start + 1]!a} (and maybe more) in the output encoding "
+                f"{encoding}; set PYTHONIOENCODING=utf-8 (or use a UTF-8 terminal)",
+                EXIT_USAGE,
+            )
         except Exception as exc:
             if "--debug" in argv:
                 raise
@@ -66,7 +98,10 @@ class Cli(click.Group):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+    line = f"error: {' '.join(message.split())}"
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    # the message names files and values: never let a narrow stderr encoding turn it into a traceback
+    click.echo(line.encode(encoding, "backslashreplace").decode(encoding), err=True)
     sys.exit(code)
 
 

@@ -1,10 +1,12 @@
 """ipbes-kg validate: the SHACL gate for CI."""
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from ipbes_kg.cli._home import graph_of
+from ipbes_kg.cli._home import home_of
 from ipbes_kg.validate.formats import FORMATS
 
 ENGINES = (
@@ -47,6 +49,19 @@ ENGINES = (
     help="turbo: pyshacl-turbo, a Rust SHACL engine (fast); pyshacl: the reference engine. "
     "Both read the same strictly parsed triples and give the same results (tested).",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File of accepted results with their reasons (default: ontology/accepted-results.json "
+    "of the graph, when present). Accepted results are shown but never fail the gate.",
+)
+@click.option("--no-baseline", is_flag=True, help="Accept nothing: every result counts.")
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Rewrite the baseline from the current warnings and infos (reasons kept; new entries "
+    "get a TODO reason) and the README table; whole graph only.",
+)
 @click.pass_context
 def validate_command(
     ctx: click.Context,
@@ -55,20 +70,76 @@ def validate_command(
     fmt: str,
     fail_on: str,
     engine: str,
+    baseline: Path | None,
+    no_baseline: bool,
+    update_baseline: bool,
 ) -> None:
     """Validate Turtle files against the SHACL shapes.
 
-    PATHS are Turtle files or folders of them; default: the packaged vocabulary and data.
-    Given PATHS are validated together with the packaged vocabulary (its class hierarchy and
-    code lists are what the shapes refer to), unless they include those files themselves.
-    Each result names the focus node, path, value, message, severity and the file:line where
-    the focus node is written. Nothing is fetched from the network.
+    PATHS are Turtle files or folders of them; default: the whole graph (vocabulary and data)
+    of the checkout you stand in, else the packaged one. Files of the graph (under data/ or
+    ontology/) are validated in context: the whole graph with these files in place, reporting
+    only the entities written in them (what pre-commit needs). Other files are validated with
+    the vocabulary. Each result names the focus node, path, value, message, severity and the
+    file:line:column of the offending statement. Nothing is fetched from the network.
 
-    Exit codes: 0 conforms, 1 results at or above --fail-on, 2 input error.
+    Exit codes: 0 conforms, 1 results at or above --fail-on not accepted by the baseline,
+    2 input error (a syntax error is also written in the chosen --format), 130 interrupted.
     """
+    from ipbes_kg.errors import UserError
+    from ipbes_kg.validate import baseline as baselines
     from ipbes_kg.validate.formats import render
+    from ipbes_kg.validate.gate import baseline_of, error_report, validate_home
 
-    report = graph_of(ctx).validate(paths, shapes=extra_shapes, engine=engine)
+    home = home_of(ctx)
+    if update_baseline and (paths or no_baseline):
+        raise click.UsageError(
+            "--update-baseline validates the whole graph: drop PATHS and --no-baseline"
+        )
+    chosen: Path | bool | None = False if no_baseline else (baseline or True)
+    try:
+        report = validate_home(
+            home, paths, extra_shapes, engine, baseline=chosen, progress=_progress()
+        )
+    except UserError as exc:
+        failed = error_report(exc) if fmt in ("json", "github", "junit") else None
+        if failed is not None:
+            click.echo(render(failed, fmt, fail_on), nl=False)
+        raise
+    finally:
+        _progress_done()
+    if update_baseline:
+        target = baseline or baseline_of(home) or home.ontology / baselines.FILE_NAME
+        entries, new, removed = baselines.write(target, report)
+        readme = baselines.update_readme(home.root / "README.md", target)
+        click.echo(
+            f"ipbes-kg: {target}: {entries} accepted results ({new} new, need a reason; "
+            f"{removed} removed){'; README.md table updated' if readme else ''}",
+            err=True,
+        )
+        report = validate_home(home, (), extra_shapes, engine, baseline=target)
     click.echo(render(report, fmt, fail_on), nl=False)
     if report.at_or_above(fail_on):
         ctx.exit(1)
+
+
+_shown_progress: list[bool] = []
+
+
+def _progress() -> Callable[[float], None] | None:
+    """Elapsed time on stderr for validations longer than two seconds, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(seconds: float) -> None:
+        if seconds >= 2:
+            _shown_progress.append(True)
+            click.echo(f"\rvalidating… {seconds:4.0f} s", err=True, nl=False)
+
+    return show
+
+
+def _progress_done() -> None:
+    if _shown_progress:
+        _shown_progress.clear()
+        click.echo("\r\033[K", err=True, nl=False)

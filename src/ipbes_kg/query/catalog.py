@@ -238,3 +238,76 @@ def resolve(name_or_path: str, folder: Path) -> CannedQuery:
     close = difflib.get_close_matches(name_or_path, names, n=3)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise UserError(f"unknown query '{name_or_path}'; {hint}run 'ipbes-kg queries' to list them")
+
+
+# Own queries (a file or text outside queries/): the project's prefixes are added where the
+# query uses them without declaring them (an explicit PREFIX wins), on the query's first line,
+# so every line number the user sees stays right; ``shift`` is how far line 1 moved.
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w?$.:<-])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?=[\w%\\-]|\s|$)")
+
+
+def _code_only(text: str) -> str:
+    """``text`` with comments, strings and IRIs blanked (same length, same lines)."""
+    out = list(text)
+    for kind, value, offset in sparql_text.tokens(text):
+        if kind in ("comment", "string", "iri"):
+            for i in range(offset, offset + len(value)):
+                if out[i] != "\n":
+                    out[i] = " "
+    return "".join(out)
+
+
+def prefixes_used(text: str) -> list[tuple[str, int]]:
+    """(prefix, offset) of every prefixed name in the query's code, in order."""
+    code = _code_only(text)
+    return [(m.group(1) or "", m.start()) for m in _USED.finditer(code)]
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def with_project_prefixes(query: CannedQuery) -> tuple[CannedQuery, int]:
+    """The query with PREFIX declarations for the project prefixes it uses but does not declare,
+    written before its first line; an undeclared prefix the project does not know is an error at
+    its line:column with a did-you-mean. Returns the query and the length added to line 1."""
+    import difflib
+
+    from ipbes_kg.rdf.names import PREFIXES
+
+    code = _code_only(query.text)
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(code)}
+    missing: dict[str, str] = {}
+    for prefix, offset in prefixes_used(query.text):
+        if prefix in declared or prefix in missing:
+            continue
+        if prefix in PREFIXES:
+            missing[prefix] = PREFIXES[prefix]
+            continue
+        line, column = position(query.text, offset)
+        close = difflib.get_close_matches(prefix, list(PREFIXES), n=3)
+        hint = f"did you mean {', '.join(c + ':' for c in close)}? " if close else ""
+        raise UserError(
+            f"{query.path}:{line}:{column}: unknown prefix '{prefix}:'; {hint}"
+            "declare it with PREFIX, or use one of the project's prefixes (README, 'Querying')"
+        )
+    if not missing:
+        return query, 0
+    prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in missing.items())
+    return query._replace(text=prologue + query.text), len(prologue)
+
+
+def syntax_error(query: CannedQuery, message: str, shift: int = 0) -> UserError:
+    """One line: the user's file, line:column (line 1 moved back by ``shift``), what was expected."""
+    found = re.match(r"error at (\d+):(\d+): (.*)", " ".join(message.split()))
+    if not found:
+        return UserError(f"{query.path}: SPARQL syntax error: {message}; fix the query")
+    line, column, reason = int(found.group(1)), int(found.group(2)), found.group(3)
+    if line == 1:
+        column = max(column - shift, 1)
+    if len(reason) > 120:  # pyoxigraph lists every character class it would accept
+        reason = reason[:100].rsplit(",", 1)[0] + ", …"
+    return UserError(f"{query.path}:{line}:{column}: SPARQL syntax error: {reason}; fix the query")

@@ -70,3 +70,29 @@ def bind(query: CannedQuery, given: Mapping[str, str]) -> dict[str, Term]:
             continue
         bindings[param.variable] = _term(query, param, value)
     return bindings
+
+
+class UnknownEntityWarning(UserWarning):
+    """An IRI parameter names nothing in the graph: the answer will be empty."""
+
+
+def warn_unknown_iris(query: CannedQuery, bindings: Mapping[str, Term], store: ox.Store) -> None:
+    """Warn (``UnknownEntityWarning``) for each IRI parameter that is in no triple of the graph;
+    the CLI prints it on stderr, so an empty answer is not silent."""
+    import warnings
+
+    from ipbes_kg.rdf.names import curie
+
+    for param in query.parameters:
+        term = bindings.get(param.variable)
+        if param.kind != "iri" or not isinstance(term, ox.NamedNode):
+            continue
+        if next(store.quads_for_pattern(term, None, None), None) is None and (
+            next(store.quads_for_pattern(None, None, term), None) is None
+        ):
+            warnings.warn(
+                f"{query.name}: {param.name}={curie(term.value)} names nothing in the graph, so "
+                "the answer is empty; 'ipbes-kg search' finds entities by name",
+                UnknownEntityWarning,
+                stacklevel=3,
+            )

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ipbes_kg.errors import EXIT_FAILED, UserError
-from ipbes_kg.home import Home, expand_paths
+from ipbes_kg.home import Home, expand_paths, find_home
 from ipbes_kg.http import Client, Progress, Settings, public_url
 from ipbes_kg.store import gsp
 from ipbes_kg.store.payload import Payload, file_payload, packaged_payload
@@ -112,20 +112,17 @@ def load(
     settings: Settings | None = None,
     progress: Callable[[int], Callable[[int], None] | None] | None = None,
 ) -> LoadResult:
-    """Load ``files`` (or, without files, ``home``'s packaged graph) into ``graph`` of the store
-    at ``endpoint`` and check the store's count. ``progress(total_bytes)`` may return a
+    """Load ``files`` (or, without files, the graph of ``home``, by default the packaged one)
+    into ``graph`` of the store at ``endpoint`` and check the store's count. ``progress(total_bytes)`` may return a
     callback that is told the bytes sent."""
     target = resolve_target(store, endpoint, dataset, repository, gsp_url, query_url, update_url)
     check_plan(target, graph, protocol, batch_size)
-    if not files and home is None:
-        raise UserError("nothing to load: give FILES or a home with the packaged graph")
     with tempfile.TemporaryDirectory(prefix="ipbes-kg-load-") as work:
         workdir = Path(work)
         if files:
             payload = file_payload(expand_paths(files), workdir)
         else:
-            assert home is not None
-            payload = packaged_payload(home, workdir)
+            payload = packaged_payload(home or find_home(), workdir)
         told = progress(payload.size) if progress is not None else None
         return load_payload(
             payload,

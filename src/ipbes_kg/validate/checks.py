@@ -1,26 +1,36 @@
 """The rules SHACL cannot say well, checked over the same triples and reported as results.
 
-SHACL sees a misspelt reference (``agent:cisr``) only as "not an organization", and a misspelt
-term (``org:hasSight``) not at all: it silently becomes a new property. These checks name the
-mistake and suggest the likely fix from what is defined:
+SHACL sees a misspelt reference (``agent:cisr``) only as "not an organization", a misspelt
+term (``org:hasSight``) not at all (it silently becomes a new property), a copied entity under
+a new IRI not at all, and an entity written twice only through the counts of its merged
+properties, at its first place. These checks name the mistake, point at every place involved,
+and suggest the likely fix from what is defined:
 
 - ``check:undeclared-term``: an IRI in a vocabulary namespace (ours or a standard one) that is
   not a term of that vocabulary;
 - ``check:undefined-reference``: an IRI in the project's entity or code-list namespaces that is
-  used as a value but is the subject of no triple in the validated files.
+  used as a value but is the subject of no triple in the graph (the SHACL results on the same
+  focus and path are dropped: they only restate that the value is not what it should be);
+- ``check:duplicate-definition``: one entity (``id/`` IRI) with two statements that each state
+  its type (``a …``: two files, or twice in one file), reported at each place, naming the other
+  (a statement that only adds properties is fine);
+- ``check:duplicate-label`` (warning): two entities of one class with an identical label,
+  reported on each, naming the other.
 """
 
 import difflib
+from collections import defaultdict
 from collections.abc import Iterable
 
 import pyoxigraph as ox
 
 from ipbes_kg.rdf.names import CODE, ID, IPBES, curie
 from ipbes_kg.rdf.terms import value_of
-from ipbes_kg.validate.results import Result, WhereFinder
+from ipbes_kg.validate.results import Result, Where, WhereFinder
 from ipbes_kg.validate.terms import RDF_TYPE, unknown_terms
 
 _PROJECT = (ID, CODE)
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def _suggest(iri: str, candidates: Iterable[str]) -> str:
@@ -30,25 +40,39 @@ def _suggest(iri: str, candidates: Iterable[str]) -> str:
 
 def _result(
     kind: str, subject: str, predicate: str, value: str, message: str, labels: dict[str, str],
-    where: WhereFinder,
+    found: Where, severity: str = "violation",
 ) -> Result:  # fmt: skip
-    found = where(subject, predicate)
     return Result(
-        severity="violation",
+        severity=severity,
         focus=curie(subject),
         focus_label=labels.get(subject, ""),
-        path=curie(predicate),
-        value=curie(value),
+        path=curie(predicate) if predicate else "",
+        value=value,
         message=message,
         component=f"check:{kind}",
         shape="",
         file=found[0] if found else None,
         line=found[1] if found else None,
+        column=found[2] if found else None,
     )
 
 
-def run(triples: list[ox.Triple], labels: dict[str, str], where: WhereFinder) -> list[Result]:
-    """Results of every check over ``triples`` (vocabulary and data together)."""
+def _literal(node: ox.Literal) -> str:
+    text = '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{text}@{node.language}" if node.language else text
+
+
+def run(
+    triples: list[ox.Triple],
+    labels: dict[str, str],
+    where: WhereFinder,
+    duplicates: dict[str, list[Where]] | None = None,
+) -> list[Result]:
+    """Results of every check over ``triples`` (vocabulary and data together).
+
+    ``duplicates``: IRI -> the places where its statements start, for IRIs written in more
+    than one place (from the text; triples cannot say it).
+    """
     subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
     declared = {
         value_of(t.subject)
@@ -64,31 +88,88 @@ def run(triples: list[ox.Triple], labels: dict[str, str], where: WhereFinder) ->
     for iri in unknown_terms(used, declared):
         subject, predicate = used[iri]
         hint = _suggest(iri, declared if iri.startswith(IPBES) else ())
+        message = f"{curie(iri)} is not a term of its vocabulary{hint}"
+        found = where(subject, predicate, iri if iri != predicate else None)
         results.append(
-            _result(
-                "undeclared-term",
-                subject,
-                predicate,
-                iri,
-                f"{curie(iri)} is not a term of its vocabulary{hint}",
-                labels,
-                where,
-            )
+            _result("undeclared-term", subject, predicate, curie(iri), message, labels, found)
         )
-    for iri, (subject, predicate) in used.items():
-        if iri in subjects or not iri.startswith(_PROJECT):
+    for t in triples:  # every use of an undefined reference, each at its own line
+        iri = t.object.value if isinstance(t.object, ox.NamedNode) else ""
+        if not iri.startswith(_PROJECT) or iri in subjects:
             continue
+        subject, predicate = value_of(t.subject), t.predicate.value
         namespace = iri.rsplit("/", 1)[0] + "/"
         hint = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
+        message = f"{curie(iri)} is not defined anywhere (no triple has it as subject){hint}"
+        found = where(subject, predicate, iri)
+        results.append(
+            _result("undefined-reference", subject, predicate, curie(iri), message, labels, found)
+        )
+    for iri, places in sorted((duplicates or {}).items()):
+        if not iri.startswith(ID):  # the vocabulary is hand-laid: a term may be added to later
+            continue
+        for i, place in enumerate(places):
+            others = ", ".join(f"{p[0]}:{p[1]}" for j, p in enumerate(places) if j != i and p)
+            message = (
+                f"{curie(iri)} is also written at {others}; "
+                "keep one statement per entity (merge them)"
+            )
+            results.append(_result("duplicate-definition", iri, "", "", message, labels, place))
+    results += _duplicate_labels(triples, labels, where)
+    return results
+
+
+def _duplicate_labels(
+    triples: list[ox.Triple], labels: dict[str, str], where: WhereFinder
+) -> list[Result]:
+    """Entities of one class sharing a label: a copy under a new IRI, or two names mixed up."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    named: dict[tuple[str, str], set[str]] = defaultdict(set)  # (label, lang) -> entities
+    shown: dict[tuple[str, str], ox.Literal] = {}
+    for t in triples:
+        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+        if not subject.startswith(ID):
+            continue
+        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            classes[subject].add(t.object.value)
+        elif t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
+            key = (t.object.value, t.object.language or "")
+            named[key].add(subject)
+            shown[key] = t.object
+    first: dict[str, tuple[tuple[str, str], str, str, int]] = {}  # entity -> label, other, class, n
+    for key, entities in sorted(named.items(), key=lambda item: (item[0][1] != "en", item[0])):
+        if len(entities) < 2:
+            continue
+        by_class: dict[str, list[str]] = defaultdict(list)
+        for entity in entities:
+            for cls in classes[entity]:
+                by_class[cls].append(entity)
+        for cls, members in sorted(by_class.items()):
+            if len(members) < 2:
+                continue
+            members.sort()
+            for entity in members:
+                if entity not in first:
+                    other = members[1] if entity == members[0] else members[0]
+                    first[entity] = (key, other, cls, len(members) - 1)
+    results = []
+    for entity, (key, other, cls, count) in sorted(first.items()):
+        value = _literal(shown[key])
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        message = (
+            f"{curie(other)}{more} has the same label {value} and class {curie(cls)}; "
+            "a copy under a new IRI? merge the two or tell them apart"
+        )
         results.append(
             _result(
-                "undefined-reference",
-                subject,
-                predicate,
-                iri,
-                f"{curie(iri)} is not defined anywhere (no triple has it as subject){hint}",
+                "duplicate-label",
+                entity,
+                RDFS_LABEL,
+                value,
+                message,
                 labels,
-                where,
+                where(entity, RDFS_LABEL, None),
+                "warning",
             )
         )
     return results

@@ -7,21 +7,22 @@ conformant engine gives the same results on the same graphs.
 
 Two engines, same call, same report graph: ``turbo`` (pyshacl-turbo, a Rust engine with
 pySHACL's API; the default: about 20x faster on the real graph) and ``pyshacl`` (the
-reference). Both get the same rdflib graph, built from the strict parse of
-``ipbes_kg.rdf.reader`` (turbo's other public input, a pyoxigraph store, loses literal
-equality in 0.6.5: "PDF" fails ``sh:in ("PDF")``; its private input record is not used). The
-literals keep their lexical form (``normalize=False``), so both engines see "+400"^^xsd:integer
-as written and the shapes' canonical-form patterns catch it. The tests run every fixture and
-the real data on both and require identical results, messages included.
+reference). Both get the triples of the strict parse of ``ipbes_kg.rdf.reader``: pySHACL as an
+rdflib graph, turbo as N-Triples text its Rust parser reads (see ``_data`` for why). The
+tests run every fixture and the real data on both and require identical results, messages
+included. Both see literals as written ("+400"^^xsd:integer stays "+400"), so the shapes'
+canonical-form patterns fire with either.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -29,8 +30,8 @@ from rdflib.term import Identifier
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
-from ipbes_kg.rdf.names import bind_prefixes
-from ipbes_kg.rdf.reader import load_graph, rdflib_graph, read_files
+from ipbes_kg.rdf.names import bind_prefixes, curie
+from ipbes_kg.rdf.reader import rdflib_graph, read_triples
 from ipbes_kg.rdf.terms import value_of
 from ipbes_kg.validate import checks
 from ipbes_kg.validate.locate import Locator
@@ -39,6 +40,7 @@ from ipbes_kg.validate.results import Report, from_report_graph, sort_key
 if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHACL needs it
     from rdflib.plugins.sparql.sparql import Query
 
+T = TypeVar("T")
 ENGINES = ("turbo", "pyshacl")
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
@@ -121,6 +123,25 @@ def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return labels
 
 
+def _data(triples: list[ox.Triple], engine: str) -> Any:
+    """The data graph as ``engine`` reads it fastest.
+
+    turbo: the triples as N-Triples text, written by pyoxigraph and parsed by turbo's Rust parser
+    (its ``rdf.Input`` record; pyshacl-turbo is pinned below 0.7 and every fixture checks it), so
+    no rdflib object is made per triple and literals keep their lexical form. Its public inputs
+    fall short: an rdflib graph costs ~10 µs a triple to build, a pyoxigraph store canonicalises
+    "+400" to "400" and compares plain shapes strings unequal to its own. pySHACL: an rdflib graph.
+    """
+    if engine == "turbo":
+        try:
+            from pyshacl_turbo.rdf import Input
+        except ImportError:  # pragma: no cover - another turbo layout: the public input
+            return rdflib_graph(triples)
+        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+        return Input(text, "nquads", None, {}, preserve_ids=True)
+    return rdflib_graph(triples)
+
+
 def _report_graph(data: Any, shapes: Graph, engine: str) -> Graph:
     """Run ``engine`` with the options every engine is run with; its SHACL report graph."""
     run: Callable[..., tuple[bool, Any, str]]
@@ -159,24 +180,101 @@ def _report_graph(data: Any, shapes: Graph, engine: str) -> Graph:
     return report_graph
 
 
+def _in_worker(run: Callable[[], T], progress: Callable[[float], None] | None = None) -> T:
+    """``run()`` in a worker thread, waited on from this one, so Ctrl-C is seen at once.
+
+    A Rust engine does not come back to the interpreter until it is done, so a SIGINT would
+    wait for the end of the validation; the main thread waits in short steps instead and gets
+    KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process).
+    """
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = run()
+        except BaseException as exc:  # handed to the main thread below
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
+    started = time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if progress is not None:
+            progress(time.monotonic() - started)
+    if "error" in box:
+        raise box["error"]
+    value: T = box["value"]
+    return value
+
+
+def _read_apart(paths: list[Path]) -> list[list[ox.Triple]]:
+    """Each file's triples; blank nodes kept apart between files.
+
+    The reader labels blank nodes from the file's name, so two files of the same name (a
+    ``shapes.ttl`` given with ``--shapes`` beside ``ontology/shapes.ttl``) would share them.
+    """
+    read = [read_triples(path) for path in paths]
+    names = [path.name for path in paths]
+    for i, triples in enumerate(read):
+        if names.count(names[i]) > 1 and names.index(names[i]) != i:
+            read[i] = [_relabel(t, f"f{i}") for t in triples]
+    return read
+
+
+def _relabel(t: ox.Triple, tag: str) -> ox.Triple:
+    def term(node: Any) -> Any:
+        return ox.BlankNode(node.value + tag) if isinstance(node, ox.BlankNode) else node
+
+    return ox.Triple(term(t.subject), t.predicate, term(t.object))
+
+
 def validate_files(
-    data_paths: Iterable[Path], shapes_paths: Iterable[Path], engine: str = ENGINES[0]
+    data_paths: Iterable[Path],
+    shapes_paths: Iterable[Path],
+    engine: str = ENGINES[0],
+    *,
+    focus_paths: Iterable[Path] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Report:
     """Validate RDF files (folders expanded) against shapes files with ``engine``.
 
     Results are the SHACL shapes' and those of the checks SHACL cannot express
-    (``ipbes_kg.validate.checks``: undeclared vocabulary terms, references to nothing).
+    (``ipbes_kg.validate.checks``). With ``focus_paths`` (some of the data files), the whole
+    graph is validated but only the results about entities written in those files are kept:
+    the rest of the graph is context (what they refer to), not the subject of the report.
+    ``progress(seconds)`` is called about ten times a second while the engine runs.
     """
     if engine not in ENGINES:
         raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     files = expand_paths(data_paths)
-    triples = read_files(files)
-    shapes = load_graph(shapes_paths)
-    report_graph = _report_graph(rdflib_graph(triples), shapes, engine)
+    per_file = _read_apart(files)
+    triples = [t for file_triples in per_file for t in file_triples]
+    shapes = rdflib_graph(
+        t for file_triples in _read_apart(expand_paths(shapes_paths)) for t in file_triples
+    )
+    report_graph = _in_worker(
+        lambda: _report_graph(_data(triples, engine), shapes, engine), progress
+    )
     bind_prefixes(report_graph)
     locator = Locator(files)
     labels = english_labels(triples)
     results = from_report_graph(report_graph, shapes, labels, locator.find)
-    results += checks.run(triples, labels, locator.find)
+    found = checks.run(triples, labels, locator.find, locator.duplicates())
+    undefined = {(r.focus, r.path) for r in found if r.component == "check:undefined-reference"}
+    # a SHACL result on the same focus and path only restates that the value is not defined
+    results = [r for r in results if (r.focus, r.path) not in undefined] + found
+    shown, wanted = files, None
+    if focus_paths is not None:
+        shown = expand_paths(focus_paths)
+        focus = {p.resolve() for p in shown}
+        wanted = {
+            curie(t.subject.value)
+            for path, file_triples in zip(files, per_file, strict=True)
+            if path.resolve() in focus
+            for t in file_triples
+            if isinstance(t.subject, ox.NamedNode)
+        }
+        results = [r for r in results if r.focus in wanted]
     results.sort(key=sort_key)
-    return Report(results, report_graph, files)
+    return Report(results, report_graph, shown, focus=wanted)

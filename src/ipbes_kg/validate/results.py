@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
@@ -41,15 +41,23 @@ class Result:
     shape: str
     file: str | None
     line: int | None
+    column: int | None = None
+    accepted: bool = False  # listed in the baseline of accepted results (with its reason)
 
 
 @dataclass
 class Report:
-    """Every result of one validation, sorted by file, line and severity."""
+    """Every result of one validation, sorted by file, line and severity.
+
+    ``accepted`` results are listed in the baseline (``ipbes_kg.validate.baseline``); only the
+    others count for ``--fail-on``. ``files`` are those whose results are reported.
+    """
 
     results: list[Result]
     report_graph: Graph
     files: list[Path] = field(default_factory=list)
+    baseline: Path | None = None
+    focus: set[str] | None = None  # the focus nodes reported (CURIEs) when a subset was given
 
     @property
     def conforms(self) -> bool:
@@ -57,7 +65,12 @@ class Report:
         return not self.at_or_above("violation")
 
     def at_or_above(self, level: str) -> list[Result]:
-        return [r for r in self.results if SEVERITIES[r.severity] >= SEVERITIES[level]]
+        """The results at or above ``level`` that the baseline does not accept."""
+        return [
+            r
+            for r in self.results
+            if SEVERITIES[r.severity] >= SEVERITIES[level] and not r.accepted
+        ]
 
     def counts(self) -> dict[str, int]:
         return {
@@ -65,10 +78,11 @@ class Report:
         }
 
 
-def sort_key(r: Result) -> tuple[str, int, int, str, str, str, str]:
+def sort_key(r: Result) -> tuple[str, int, int, int, str, str, str, str]:
     return (
         r.file or "~",
         r.line or 0,
+        r.column or 0,
         -SEVERITIES[r.severity],
         r.focus,
         r.path,
@@ -127,14 +141,6 @@ def _path(report: Graph, path: Node | None) -> str:
     return "(complex path)"
 
 
-def _shown(path: Path) -> str:
-    """A file as a person would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path.resolve())
-
-
 def shown(path: Path) -> str:
     """A file as a person would type it: relative to the working folder when inside it."""
     try:
@@ -143,9 +149,28 @@ def shown(path: Path) -> str:
         return str(path.resolve())
 
 
-Where = tuple[str, int] | None
-# (subject IRI, predicate IRI or None) -> (file as shown, line) where that statement is written
-WhereFinder = Callable[[str, str | None], Where]
+Where = tuple[str, int, int] | None
+# (subject IRI, predicate IRI or None, object IRI or None) -> (file as shown, line, column)
+# where that statement is written: the value's line, else the property's, else the subject's
+WhereFinder = Callable[[str, str | None, str | None], Where]
+
+
+def locate(
+    where: WhereFinder,
+    focus: Node | None,
+    path: Node | None,
+    value: Node | None,
+    inverse: Node | None,
+) -> Where:
+    """Where the triple behind a result is written (for ^p, the triple "value p focus")."""
+    if not isinstance(focus, URIRef):
+        return None
+    iri = str(value) if isinstance(value, URIRef) else None
+    if isinstance(path, URIRef):
+        return where(str(focus), str(path), iri)
+    if isinstance(path, BNode) and isinstance(inverse, URIRef) and iri is not None:
+        return where(iri, str(inverse), str(focus)) or where(str(focus), None, None)
+    return where(str(focus), None, None)
 
 
 def from_report_graph(
@@ -159,11 +184,9 @@ def from_report_graph(
     for node in report_graph.objects(None, SH.result):
         focus = report_graph.value(node, SH.focusNode)
         path_node = report_graph.value(node, SH.resultPath)
-        found = (
-            where(str(focus), str(path_node) if isinstance(path_node, URIRef) else None)
-            if isinstance(focus, URIRef)
-            else None
-        )
+        value = report_graph.value(node, SH.value)
+        inverse = report_graph.value(path_node, SH.inversePath) if path_node else None
+        found = locate(where, focus, path_node, value, inverse)
         messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
         results.append(
             Result(
@@ -171,12 +194,13 @@ def from_report_graph(
                 focus=_text(focus),
                 focus_label=labels.get(str(focus), "") if focus is not None else "",
                 path=_path(report_graph, path_node),
-                value=_text(report_graph.value(node, SH.value)),
+                value=_text(value),
                 message=_shorten_iris(messages[0]) if messages else "",
                 component=_text(report_graph.value(node, SH.sourceConstraintComponent)),
                 shape=_shape_text(shapes, report_graph, report_graph.value(node, SH.sourceShape)),
                 file=found[0] if found else None,
                 line=found[1] if found else None,
+                column=found[2] if found else None,
             )
         )
     return results

@@ -1,0 +1,362 @@
+"""The CI gate as a maintainer meets it (issue #14): a checkout with edited files, staged files
+validated in context, exact positions in every format, the baseline of accepted results,
+``fmt`` losing nothing, Ctrl-C and narrow output encodings.
+
+Each ``tests/fixtures/gate/<name>.ttl`` is a file a maintainer might stage: it is added to a
+copy of the checkout as ``data/zz-gate.ttl`` and validated alone, from the checkout, the way
+the pre-commit hook does; ``<name>.expected.json`` lists every result it must give (accepted
+ones aside) with its exact line and column.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from ipbes_kg.home import Home
+from ipbes_kg.validate import baseline
+from ipbes_kg.validate.gate import validate_home
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "gate"
+NAMES = sorted(p.stem for p in FIXTURES.glob("*.ttl"))
+STAGED = "data/zz-gate.ttl"
+KEYS = ("severity", "focus", "path", "value", "component", "file", "line", "column", "message")
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the repository's graph folders: a checkout a maintainer edits."""
+    root = tmp_path / "checkout"
+    for part in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def cli(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``ipbes-kg ARGS`` in a new process standing in ``cwd``, as a person or a hook runs it."""
+    environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "ipbes_kg", *args],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def results(out: str) -> list[dict[str, Any]]:
+    return [{k: r[k] for k in KEYS} for r in json.loads(out)["results"] if not r["accepted"]]
+
+
+# ------------------------------------------------------------------------------------------------
+# Staged files, validated in the context of the graph, at their exact positions
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_staged_fixture_gives_exactly_the_expected_results(checkout: Path, name: str) -> None:
+    shutil.copy(FIXTURES / f"{name}.ttl", checkout / STAGED)
+    done = cli(checkout, "validate", STAGED, "--format", "json")
+    expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    worst = {r["severity"] for r in expected}
+    code = 2 if name.startswith("syntax") else 1 if "violation" in worst else 0
+    assert done.returncode == code, done.stderr
+    assert results(done.stdout) == expected
+
+
+def test_clean_data_staged_file_by_file_gives_no_result(checkout: Path) -> None:
+    """What `pre-commit run --all-files` does with filenames: nothing on clean data."""
+    files = [f"data/{p.name}" for p in sorted((checkout / "data").glob("*.ttl"))]
+    done = cli(checkout, "validate", *files, "--format", "json", "--fail-on", "warning")
+    assert (done.returncode, done.stderr, results(done.stdout)) == (0, "", [])
+    done = cli(checkout, "validate", "data/tsus.ttl", "--format", "json")
+    assert (done.returncode, results(done.stdout)) == (0, [])
+    accepted = [r["focus"] for r in json.loads(done.stdout)["results"]]
+    assert accepted and all(f.startswith("tsu:") for f in accepted)  # only this file's entities
+
+
+def test_a_mistake_in_a_staged_file_is_found_at_its_line(checkout: Path) -> None:
+    path = checkout / "data" / "tsus.ttl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if "ipbes:hostedBy agent:csir" in line)
+    lines[number] = lines[number].replace("agent:csir", "agent:cisr")
+    path.write_text("".join(lines), encoding="utf-8")
+    done = cli(checkout, "validate", "data/tsus.ttl", "--format", "github")
+    assert done.returncode == 1
+    column = lines[number].index("agent:cisr") + 1
+    assert done.stdout.startswith(
+        f"::error file=data/tsus.ttl,line={number + 1},col={column}::tsu:africa "
+    )
+    assert "did you mean agent:csir?" in done.stdout
+
+
+# ------------------------------------------------------------------------------------------------
+# A syntax error in every format
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def syntax_error(checkout: Path) -> Path:
+    shutil.copy(FIXTURES / "syntax-001.ttl", checkout / STAGED)
+    return checkout
+
+
+def test_syntax_error_text_is_one_line_at_the_parsers_position(syntax_error: Path) -> None:
+    done = cli(syntax_error, "validate", STAGED)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"error: {STAGED}:29:5: RDF syntax error: A dot is expected at the end of statements; "
+        "fix the file at this position\n"
+    )
+
+
+def test_syntax_error_is_a_github_annotation(syntax_error: Path) -> None:
+    done = cli(syntax_error, "validate", STAGED, "--format", "github")
+    assert done.returncode == 2
+    assert done.stdout.splitlines()[0].startswith(
+        f"::error file={STAGED},line=29,col=5::RDF syntax"
+    )
+
+
+def test_syntax_error_is_a_failing_junit_testcase(syntax_error: Path) -> None:
+    done = cli(syntax_error, "validate", STAGED, "--format", "junit")
+    assert done.returncode == 2
+    suite = ET.fromstring(done.stdout.split("?>", 1)[1]).find("testsuite")
+    assert suite is not None and suite.get("failures") == "1"
+    failure = suite.find("testcase/failure")
+    assert failure is not None and (failure.text or "").startswith(f"{STAGED}:29:5: RDF syntax")
+
+
+# ------------------------------------------------------------------------------------------------
+# The checkout you stand in
+# ------------------------------------------------------------------------------------------------
+
+
+def _misspell_class(checkout: Path) -> int:
+    path = checkout / "data" / "tsus.ttl"
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index("a ipbes:TechnicalSupportUnit")].count("\n") + 1
+    path.write_text(text.replace("TechnicalSupportUnit", "TechnicalSuportUnit", 1), "utf-8")
+    return line
+
+
+def test_the_checkout_you_stand_in_is_validated_not_the_installed_copy(checkout: Path) -> None:
+    line = _misspell_class(checkout)
+    done = cli(checkout, "validate", "--format", "json")
+    assert (done.returncode, done.stderr) == (1, "")
+    found = [r for r in results(done.stdout) if r["component"] == "check:undeclared-term"]
+    assert [(r["file"], r["line"], r["value"]) for r in found] == [
+        ("data/tsus.ttl", line, "ipbes:TechnicalSuportUnit")
+    ]
+    assert "did you mean ipbes:TechnicalSupportUnit?" in found[0]["message"]
+
+
+def test_from_a_subfolder_the_checkout_is_named_once_on_stderr(checkout: Path) -> None:
+    line = _misspell_class(checkout)
+    done = cli(checkout / "data", "validate", "--format", "json")
+    assert done.returncode == 1
+    assert done.stderr == f"ipbes-kg: using the checkout at {checkout.resolve()}\n"
+    found = [r for r in results(done.stdout) if r["component"] == "check:undeclared-term"]
+    assert [(r["file"], r["line"]) for r in found] == [("tsus.ttl", line)]
+
+
+def test_home_and_environment_override_the_checkout(checkout: Path) -> None:
+    _misspell_class(checkout)
+    assert cli(checkout, "--home", str(ROOT), "validate").returncode == 0
+    assert cli(checkout, "validate", IPBES_KG_HOME=str(ROOT)).returncode == 0
+
+
+def test_outside_a_checkout_the_packaged_graph_is_used(tmp_path: Path) -> None:
+    done = cli(tmp_path, "validate", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["counts"]["warning"] > 0
+
+
+# ------------------------------------------------------------------------------------------------
+# The baseline of accepted results
+# ------------------------------------------------------------------------------------------------
+
+
+def test_fail_on_warning_fails_only_on_results_not_in_the_baseline(checkout: Path) -> None:
+    assert cli(checkout, "validate", "--fail-on", "warning").returncode == 0
+    places = checkout / "data" / "places.ttl"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace("    schema:sameAs <https://sws.geonames.org/2946447/> ;\n", ""))
+    done = cli(checkout, "validate", "--fail-on", "warning", "--format", "json")
+    assert done.returncode == 1
+    assert [(r["focus"], r["path"]) for r in results(done.stdout)] != []
+    assert cli(checkout, "validate").returncode == 0  # warnings alone do not fail by default
+
+
+def test_a_baseline_entry_that_no_longer_occurs_is_reported(checkout: Path) -> None:
+    path = checkout / "ontology" / baseline.FILE_NAME
+    text = path.read_text(encoding="utf-8")
+    stale = (
+        '    {"severity": "warning", "focus": "tsu:africa", "path": "schema:location", '
+        '"component": "sh:SPARQLConstraintComponent", "value": "", "reason": "gone"},\n'
+    )
+    head, tail = text.split('  "accepted": [\n')
+    path.write_text(f'{head}  "accepted": [\n{stale}{tail}', encoding="utf-8")
+    done = cli(checkout, "validate", "--fail-on", "warning", "--format", "json")
+    assert done.returncode == 1
+    (result,) = results(done.stdout)
+    assert (result["component"], result["focus"], result["file"], result["line"]) == (
+        "check:stale-baseline",
+        "tsu:africa",
+        "ontology/accepted-results.json",
+        4,
+    )
+    assert cli(checkout, "validate").returncode == 0  # a stale entry is a warning
+    update = cli(checkout, "validate", "--update-baseline")
+    assert update.returncode == 0, update.stderr
+    assert "1 removed" in update.stderr
+    assert path.read_text(encoding="utf-8") == text  # the reasons are kept
+
+
+def test_the_checked_in_baseline_is_current_and_every_entry_has_a_reason() -> None:
+    report = validate_home(Home(ROOT))
+    assert [r for r in report.results if not r.accepted and r.severity != "violation"] == []
+    entries = baseline.load(ROOT / "ontology" / baseline.FILE_NAME)
+    assert entries and all(e.reason and not e.reason.startswith("TODO") for e in entries)
+    assert {e.severity for e in entries} <= {"warning", "info"}
+
+
+def test_the_readme_table_is_generated_from_the_baseline() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = baseline.markdown_table(ROOT / "ontology" / baseline.FILE_NAME)
+    assert f"<!-- accepted-warnings:start -->\n{table}\n<!-- accepted-warnings:end -->" in readme, (
+        "run: ipbes-kg validate --update-baseline"
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# fmt loses nothing
+# ------------------------------------------------------------------------------------------------
+
+COMMENTED = """# A header comment, kept by fmt.
+# Second line.
+@prefix ex: <http://example.org/> .
+ex:b ex:p "two" .
+ex:a ex:p "one" .
+"""
+
+
+def test_fmt_keeps_the_header_comment(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_text(COMMENTED, encoding="utf-8")
+    assert cli(tmp_path, "fmt", "a.ttl").returncode == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# A header comment, kept by fmt.\n# Second line.\n\n")
+    assert text.index("ex:a") < text.index("ex:b")
+
+
+def test_fmt_refuses_a_comment_it_cannot_keep_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    inner = COMMENTED.replace('ex:a ex:p "one" .', 'ex:a ex:p "one" . # why one')
+    path.write_text(inner, encoding="utf-8")
+    done = cli(tmp_path, "fmt", "a.ttl")
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: a.ttl:5:19: a # comment among the statements")
+    assert path.read_text(encoding="utf-8") == inner
+
+
+def test_fmt_check_diff_prints_a_unified_diff(tmp_path: Path) -> None:
+    path = tmp_path / "a.ttl"
+    path.write_text(COMMENTED, encoding="utf-8")
+    done = cli(tmp_path, "fmt", "--check", "--diff", "a.ttl")
+    assert done.returncode == 1
+    assert done.stdout.startswith("--- a.ttl (as written)\n+++ a.ttl (formatted)\n@@ ")
+    assert '-ex:b ex:p "two" .' in done.stdout.splitlines()
+    assert path.read_text(encoding="utf-8") == COMMENTED
+
+
+# ------------------------------------------------------------------------------------------------
+# Nothing stuck: Ctrl-C, output encodings
+# ------------------------------------------------------------------------------------------------
+
+
+def test_ctrl_c_ends_a_validation_with_exit_130(checkout: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ipbes_kg", "validate", "--engine", "pyshacl"],
+        cwd=checkout,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)  # imported, parsing or validating (pySHACL takes several seconds)
+    process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # click writes a newline first (after the terminal's ^C), then the one-line error
+    assert (process.returncode, out, err.lstrip("\n")) == (130, "", "error: interrupted\n")
+
+
+def test_an_output_encoding_that_cannot_write_chinese_is_one_line(checkout: Path) -> None:
+    query = 'SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(lang(?l) = "zh") } LIMIT 1'
+    done = cli(checkout, "query", query, PYTHONIOENCODING="cp1252")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith("error: cannot write '\\u")
+    assert "PYTHONIOENCODING=utf-8" in done.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# The pre-commit hook of docs/VALIDATION.md, in a scratch repository
+# ------------------------------------------------------------------------------------------------
+
+HOOK = """repos:
+  - repo: local
+    hooks:
+      - id: ipbes-kg-validate
+        name: ipbes-kg validate (SHACL)
+        entry: ipbes-kg validate
+        language: system
+        files: \\.ttl$
+        require_serial: true
+"""
+
+
+def test_pre_commit_hook_passes_on_clean_data_and_fails_on_a_staged_mistake(
+    checkout: Path,
+) -> None:
+    pytest.importorskip("pre_commit")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("IPBES_KG_HOME", None)
+    env["PRE_COMMIT_HOME"] = str(checkout.parent / "pre-commit-cache")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            args, cwd=checkout, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    (checkout / ".pre-commit-config.yaml").write_text(HOOK, encoding="utf-8")
+    run("git", "init", "-q")
+    run("git", "add", "-A")
+    done = run(sys.executable, "-m", "pre_commit", "run", "--all-files")
+    assert done.returncode == 0, done.stdout + done.stderr
+    run("git", "-c", "user.name=gate", "-c", "user.email=gate@example.org", "commit", "-qm", "data")
+    path = checkout / "data" / "tsus.ttl"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("ipbes:hostedBy agent:csir", "ipbes:hostedBy agent:cisr"), "utf-8")
+    run("git", "add", "data/tsus.ttl")
+    done = run(sys.executable, "-m", "pre_commit", "run")
+    assert done.returncode == 1
+    line = text[: text.index("ipbes:hostedBy agent:csir")].count("\n") + 1
+    assert f"data/tsus.ttl\n  {f'{line}:20':>8}  violation" in done.stdout
+    assert "did you mean agent:csir?" in done.stdout
