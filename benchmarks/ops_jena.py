@@ -66,6 +66,10 @@ def jena(ctx: Context, factor: int, triples: int) -> tuple[dict[str, Any], str]:
     if projected and projected[0] * runs > min(ctx.budget.op_seconds, ctx.budget.left()):
         why = f"skipped: projected ~{projected[0]:.0f} s per pair of runs (growth ~n^{projected[1]:.1f})"
         return {"jena-validate": op_result(label, status="skipped", note=why)}, ""
+    # jena.py keeps its N-Triples copies of the graph once written: drop them, the graph may
+    # have been regenerated since
+    for stale in ("data.nt", "shapes.nt"):
+        (WORK / "jena" / f"x{factor}" / stale).unlink(missing_ok=True)
     out = WORK / f"jena-x{factor}.out"
     argv = [PY, str(JENA), "--scales", str(factor), "--runs", str(runs)]
     result = run_process(argv, ctx.args.timeout * runs * 2, out)
