@@ -1,15 +1,16 @@
-"""In-process measurements, run by run.py as a child process that prints one JSON document.
+"""In-process measurements, run by run.py as a child process that prints JSON.
 
 Modes (``python benchmarks/warm.py MODE ...``):
 
-- ``load-embedded HOME RUNS`` — ``ipbes_kg.query.load_store(home.graph_files())``, RUNS times:
-  the embedded store ``ipbes-kg query`` builds on every call (Turtle files → pyoxigraph).
+- ``load-embedded HOME RUNS`` — ``KnowledgeGraph(home=HOME).store``, RUNS times: the store
+  every ``ipbes-kg query`` builds from the Turtle files (one strict pyoxigraph reader).
 - ``load-bare GRAPH.nt RUNS`` — ``pyoxigraph.Store().bulk_load(GRAPH.nt)``, RUNS times: the floor.
 - ``queries HOME GRAPH.nt RUNS BOUND_DIR SLOW NAME...`` — load both stores once, then for each
   canned query NAME: one untimed warm-up, then RUNS timed runs of each of
-  ``run_embedded`` (engine + conversion to the result model), ``run_embedded`` + ``render``
-  (what the CLI prints) and the bare floor ``store.query(text)`` + TSV/Turtle serialisation
-  on the bare store (``BOUND_DIR/<name>.rq`` holds the bound query text).
+  ``kg.query(NAME, params=…)`` (binding, engine, conversion to the result model),
+  ``kg.query(…).serialize(tsv|ttl)`` (what the CLI prints) and the bare floor
+  ``store.query(text)`` + pyoxigraph's TSV/Turtle serialisation on the bare store
+  (``BOUND_DIR/<name>.rq`` holds the bound query text). One JSON line per event.
 
 Times are wall seconds (``time.perf_counter``); the parent reads the process's peak RSS.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import re
 import sys
 import time
 import traceback
@@ -28,6 +30,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
 
 def _timed(action: Callable[[], object]) -> tuple[float, object]:
     gc.collect()
@@ -36,31 +40,24 @@ def _timed(action: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - started, value
 
 
-def load_embedded(home_dir: str, runs: int) -> dict[str, Any]:
-    from ipbes_kg.home import Home
-    from ipbes_kg.query.engine import load_store
+def _bare_store(graph: str) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=graph, format=ox.RdfFormat.N_TRIPLES)
+    return store
 
-    files = Home(Path(home_dir).resolve()).graph_files()
+
+def _embedded_store(home: str) -> ox.Store:
+    from ipbes_kg import KnowledgeGraph
+
+    return KnowledgeGraph(home=home).store
+
+
+def loads(make: Callable[[], ox.Store], runs: int) -> dict[str, Any]:
+    """``make()`` RUNS times: the seconds of each and the store's size."""
     times = []
     size = 0
     for _ in range(runs):
-        seconds, store = _timed(lambda: load_store(files))
-        times.append(seconds)
-        size = len(store)  # type: ignore[arg-type]
-        del store
-    return {"times": times, "triples": size}
-
-
-def load_bare(graph: str, runs: int) -> dict[str, Any]:
-    def load() -> ox.Store:
-        store = ox.Store()
-        store.bulk_load(path=graph, format=ox.RdfFormat.N_TRIPLES)
-        return store
-
-    times = []
-    size = 0
-    for _ in range(runs):
-        seconds, store = _timed(load)
+        seconds, store = _timed(make)
         times.append(seconds)
         size = len(store)  # type: ignore[arg-type]
         del store
@@ -79,34 +76,34 @@ def _bare_run(store: ox.Store, text: str) -> bytes:
     return out.getvalue()
 
 
-def _size(result: object) -> int:
-    for attribute in ("rows", "triples"):
-        value = getattr(result, attribute, None)
-        if value is not None:
-            return len(value)
-    graph = getattr(result, "graph", None)
-    return len(graph) if graph is not None else 1
-
-
 def _emit(doc: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(doc) + "\n")
     sys.stdout.flush()
+
+
+def _measure(entry: dict[str, Any], runs: int, slow: float, actions: dict[str, Any]) -> None:
+    """Time each of ``actions`` (name → callable) RUNS times after a warm-up, or once if slow."""
+    first, _ = _timed(actions["printed"])  # warm-up, unless the query is slow
+    once = first > slow
+    entry["slow"] = once
+    for key, action in actions.items():
+        if once:
+            entry[key] = [first] if key == "printed" else [_timed(action)[0]]
+            continue
+        if key != "printed":
+            _timed(action)
+        entry[key] = [_timed(action)[0] for _ in range(runs)]
 
 
 def queries(
     home_dir: str, graph: str, runs: int, bound_dir: str, slow: float, names: list[str]
 ) -> None:
     """Stream JSON lines: ``ready``, then ``start``/``done`` per query in ``names``."""
-    from ipbes_kg.home import Home
-    from ipbes_kg.query import catalog
-    from ipbes_kg.query import engine as query
-    from ipbes_kg.query.formats import render
-    from ipbes_kg.query.params import bind
+    from ipbes_kg import KnowledgeGraph
 
-    home = Home(Path(home_dir).resolve())
-    store = query.load_store(home.graph_files())
-    bare = ox.Store()
-    bare.bulk_load(path=graph, format=ox.RdfFormat.N_TRIPLES)
+    kg = KnowledgeGraph(home=home_dir)
+    store = kg.store
+    bare = _bare_store(graph)
     params: dict[str, dict[str, str]] = {}
     if (Path(bound_dir) / "params.json").is_file():
         params = json.loads((Path(bound_dir) / "params.json").read_text(encoding="utf-8"))
@@ -115,37 +112,22 @@ def queries(
         _emit({"event": "start", "name": name})
         entry: dict[str, Any] = {"event": "done", "name": name}
         try:
-            canned = catalog.resolve(name, home.queries)
-            bindings = bind(canned, params.get(name, {}))
             text = (Path(bound_dir) / f"{name}.rq").read_text(encoding="utf-8")
-            fmt = "tsv" if canned.form in ("SELECT", "ASK") else "ttl"
-
-            def embedded(canned: Any = canned, bindings: Any = bindings) -> object:
-                return query.run_embedded(canned, bindings, store)
-
-            def printed(canned: Any = canned, bindings: Any = bindings, fmt: str = fmt) -> object:
-                result = query.run_embedded(canned, bindings, store)
-                return render(result, fmt)
-
-            def floor(text: str = text) -> bytes:
-                return _bare_run(bare, text)
-
-            entry["form"] = canned.form
-            first, value = _timed(embedded)  # warm-up, unless the query is slow
-            entry["size"] = _size(value)
-            if first > slow:
-                entry["embedded"] = [first]
-                seconds, lines = _timed(floor)
-                entry["bare"] = [seconds]
-                entry["slow"] = True
-            else:
-                entry["embedded"] = [_timed(embedded)[0] for _ in range(runs)]
-                _timed(printed)
-                entry["printed"] = [_timed(printed)[0] for _ in range(runs)]
-                _, lines = _timed(floor)
-                entry["bare"] = [_timed(floor)[0] for _ in range(runs)]
-            if isinstance(lines, bytes):
-                entry["bare_lines"] = lines.count(b"\n")
+            given = params.get(name, {})
+            answer = kg.query(name, params=given)
+            fmt = "tsv" if answer.form in ("SELECT", "ASK") else "ttl"
+            entry.update(form=answer.form, size=len(answer), ordered=bool(ORDER_BY.search(text)))
+            actions = {
+                "query": lambda name=name, given=given: kg.query(name, params=given),
+                "printed": lambda name=name, given=given, fmt=fmt: kg.query(
+                    name, params=given
+                ).serialize(fmt),
+                "bare": lambda text=text: _bare_run(bare, text),
+            }
+            _measure(entry, runs, slow, actions)
+            printed = answer.serialize(fmt).encode("utf-8")
+            floor = _bare_run(bare, text)
+            entry["lines"] = {"printed": printed.count(b"\n"), "bare": floor.count(b"\n")}
         except Exception as exc:
             entry["error"] = f"{type(exc).__name__}: {exc}"
             entry["traceback"] = traceback.format_exc(limit=3)
@@ -155,9 +137,9 @@ def queries(
 def main(argv: list[str]) -> int:
     mode, *rest = argv
     if mode == "load-embedded":
-        doc = load_embedded(rest[0], int(rest[1]))
+        doc = loads(lambda: _embedded_store(rest[0]), int(rest[1]))
     elif mode == "load-bare":
-        doc = load_bare(rest[0], int(rest[1]))
+        doc = loads(lambda: _bare_store(rest[0]), int(rest[1]))
     elif mode == "queries":
         queries(rest[0], rest[1], int(rest[2]), rest[3], float(rest[4]), rest[5:])
         return 0
