@@ -155,19 +155,15 @@ class KnowledgeGraph:
         shapes: Iterable[PathLike] = (),
         engine: str = "turbo",
     ) -> "Report":
-        """Validate the graph (or ``files`` with the vocabulary) against the shapes."""
-        from ipbes_kg.validate import validate_files
+        """Validate the graph, or ``files`` in the context of the graph, against the shapes.
 
-        home = self.home
-        if files:
-            from ipbes_kg.home import expand_paths
+        The same call as ``ipbes-kg validate``: given files of the graph are validated with the
+        rest of it as context and only results about their entities are kept; accepted results
+        come from the baseline (``ontology/accepted-results.json``).
+        """
+        from ipbes_kg.validate.gate import validate_home
 
-            given = {p.resolve() for p in expand_paths(files)}
-            vocabulary = [p for p in home.vocabulary_files() if p.resolve() not in given]
-            data = [*vocabulary, *expand_paths(files)]
-        else:
-            data = home.graph_files()
-        return validate_files(data, [*home.shapes_files(), *map(Path, shapes)], engine)
+        return validate_home(self.home, files or (), shapes, engine)
 
     def build(self, out: PathLike) -> "BuildResult":
         """Write the release artefacts into ``out``."""
