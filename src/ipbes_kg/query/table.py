@@ -9,9 +9,6 @@ be copied from the table as it is.
 
 import re
 
-from wcwidth import width as display_width
-from wcwidth import wrap
-
 GAP = "  "
 MIN_COLUMN = 6  # a wrapped column is never narrower than this (unless its text is)
 WORD_CAP = 12  # words up to this wide are kept whole when the table has room for them
@@ -20,6 +17,9 @@ _CURIE = re.compile(r"^(?:[A-Za-z][\w.-]*:\S*|<\S+>|_:\S+)$")
 
 def cell_width(text: str) -> int:
     """Terminal columns ``text`` takes (East Asian wide characters count 2)."""
+    # imported here: wcwidth costs ~37 ms of import, which csv/tsv/json answers never need
+    from wcwidth import width as display_width
+
     return max(display_width(text), 0)
 
 
@@ -81,6 +81,8 @@ def fit(
 def _lines(text: str, width: int) -> list[str]:
     if cell_width(text) <= width:
         return [text]
+    from wcwidth import wrap
+
     return wrap(text, width) or [""]
 
 
