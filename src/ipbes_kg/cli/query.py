@@ -177,7 +177,7 @@ def queries_command(ctx: click.Context, name: str | None, fmt: str) -> None:
     type=click.Choice(FORMATS),
     default="table",
     show_default=True,
-    help="table/md for people; csv, tsv, json (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",
+    help="table/md for people; csv, tsv, json, xml (SPARQL 1.1 results) for scripts; ttl for CONSTRUCT.",
 )
 @click.option("--csv", "as_csv", is_flag=True, help="Short for --format csv.")
 @click.option("--json", "as_json", is_flag=True, help="Short for --format json.")
