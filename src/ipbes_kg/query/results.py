@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ipbes_kg.rdf.terms import Term, literal
 
-__all__ = ["AskResult", "GraphResult", "Result", "SelectResult", "Term", "literal", "read_results"]
+__all__ = ["AskResult", "GraphResult", "Result", "SelectResult", "Term", "literal"]
 
 
 class SelectResult(NamedTuple):
@@ -28,16 +28,3 @@ class GraphResult(NamedTuple):
 
 
 Result = SelectResult | AskResult | GraphResult
-
-
-def read_results(body: bytes, fmt: ox.QueryResultsFormat) -> SelectResult | AskResult:
-    """SPARQL results in any standard format (JSON, XML, CSV/TSV) read by the library."""
-    parsed = ox.parse_query_results(body, format=fmt)
-    if isinstance(parsed, ox.QueryBoolean):
-        return AskResult(bool(parsed))
-    variables = [v.value for v in parsed.variables]
-    rows = [
-        {name: value for name, value in zip(variables, solution, strict=True) if value is not None}
-        for solution in parsed
-    ]
-    return SelectResult(variables, rows)

@@ -30,6 +30,16 @@ def literal(value: str, language: str | None = None, datatype: str | None = None
     return ox.Literal(value)
 
 
+def shown_literal(value: str, language: str | None = None, datatype: str | None = None) -> str:
+    """A literal as validation reports show it: quoted, with its language or a CURIE datatype."""
+    text = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if language:
+        return f"{text}@{language}"
+    if datatype and datatype not in (XSD_STRING, RDF_LANGSTRING):
+        return f"{text}^^{curie(datatype)}"
+    return text
+
+
 def turtle(term: Term | ox.Triple) -> str:
     """The term as Turtle writes it with the project's prefixes (library-escaped literals)."""
     if isinstance(term, ox.NamedNode):

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ipbes_kg.rdf.names import CODE, ID, IPBES, curie
-from ipbes_kg.rdf.terms import value_of
+from ipbes_kg.rdf.terms import shown_literal, value_of
 from ipbes_kg.validate.results import Result, Where, WhereFinder
 from ipbes_kg.validate.terms import RDF_TYPE, unknown_terms
 
@@ -55,11 +55,6 @@ def _result(
         line=found[1] if found else None,
         column=found[2] if found else None,
     )
-
-
-def _literal(node: ox.Literal) -> str:
-    text = '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{text}@{node.language}" if node.language else text
 
 
 def run(
@@ -154,7 +149,7 @@ def _duplicate_labels(
                     first[entity] = (key, other, cls, len(members) - 1)
     results = []
     for entity, (key, other, cls, count) in sorted(first.items()):
-        value = _literal(shown[key])
+        value = shown_literal(shown[key].value, shown[key].language)
         more = f" (and {count - 1} more)" if count > 1 else ""
         message = (
             f"{curie(other)}{more} has the same label {value} and class {curie(cls)}; "

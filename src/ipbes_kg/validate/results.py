@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from ipbes_kg.rdf.names import curie
+from ipbes_kg.rdf.terms import shown_literal
 
 SEVERITIES = {"info": 0, "warning": 1, "violation": 2}
 _SEVERITY_OF: dict[Node | None, str] = {
@@ -99,12 +100,8 @@ def _text(node: Node | None) -> str:
     if isinstance(node, URIRef):
         return curie(str(node))
     if isinstance(node, Literal):
-        text = '"' + str(node).replace("\\", "\\\\").replace('"', '\\"') + '"'
-        if node.language:
-            return f"{text}@{node.language}"
-        if node.datatype is not None and node.datatype != XSD.string:
-            return f"{text}^^{curie(str(node.datatype))}"
-        return text
+        datatype = str(node.datatype) if node.datatype is not None else None
+        return shown_literal(str(node), node.language, datatype)
     return "(blank node)"
 
 
