@@ -7,9 +7,10 @@ accepts:
 - ``queries/``   the canned queries, copied unchanged;
 - ``data/``      one Turtle file per real data file, holding N copies of its triples: copy 0 is
                  the original, copy K ≥ 1 appends ``-copyK`` to every IRI under
-                 ``https://w3id.org/ipbes-kg/id/``; vocabulary terms (ontology, code lists,
-                 external IRIs) and literals are left unchanged, so the canned queries' default
-                 parameters still match copy 0;
+                 ``https://w3id.org/ipbes-kg/id/`` that the vocabulary files do not define
+                 (the ontology's creator and contributors stay shared); vocabulary terms
+                 (ontology, code lists, external IRIs) and literals are left unchanged, so the
+                 canned queries' default parameters still match copy 0;
 - ``graph.nt``   vocabulary + replicated data as one N-Triples file (for the baselines);
 - ``shapes.nt``  every shapes file as one N-Triples file (for the bare pySHACL baseline);
 - ``manifest.json`` triple counts and a fingerprint of the inputs; a folder whose fingerprint
@@ -50,7 +51,7 @@ ID = "https://w3id.org/ipbes-kg/id/"
 DISTINCT = frozenset(
     ("http://purl.org/dc/terms/identifier", "http://www.w3.org/2004/02/skos/core#notation")
 )
-GENERATOR_VERSION = "1"  # bump when the output layout or the copy rule changes
+GENERATOR_VERSION = "2"  # bump when the output layout or the copy rule changes
 
 
 def vocabulary_files(root: Path) -> list[Path]:
@@ -95,9 +96,13 @@ def _suffixed(term: ox.Literal, suffix: str) -> ox.Literal:
     return ox.Literal(term.value + suffix, datatype=term.datatype)
 
 
-def copy_triples(triples: list[ox.Triple], k: int, distinct: bool = False) -> Iterator[ox.Triple]:
-    """Copy ``k`` of ``triples``: IRIs under ``ID`` get ``-copyK`` (copy 0 is the original);
-    with ``distinct``, so do the literal values of the ``DISTINCT`` properties."""
+def copy_triples(
+    triples: list[ox.Triple], k: int, distinct: bool = False, keep: frozenset[str] = frozenset()
+) -> Iterator[ox.Triple]:
+    """Copy ``k`` of ``triples``: IRIs under ``ID`` get ``-copyK`` (copy 0 is the original),
+    except those in ``keep`` (entities the vocabulary defines, such as the ontology's
+    contributors: a copy refers to them, it does not get its own); with ``distinct``, the
+    literal values of the ``DISTINCT`` properties get the suffix too."""
     if k == 0:
         yield from triples
         return
@@ -107,7 +112,7 @@ def copy_triples(triples: list[ox.Triple], k: int, distinct: bool = False) -> It
     def rename(term: ox.NamedNode) -> ox.NamedNode:
         found = renamed.get(term.value)
         if found is None:
-            found = ox.NamedNode(term.value + suffix)
+            found = term if term.value in keep else ox.NamedNode(term.value + suffix)
             renamed[term.value] = found
         return found
 
@@ -124,9 +129,11 @@ def copy_triples(triples: list[ox.Triple], k: int, distinct: bool = False) -> It
             yield ox.Triple(s2, p2, o2)
 
 
-def replicate(triples: list[ox.Triple], factor: int, distinct: bool = False) -> Iterator[ox.Triple]:
+def replicate(
+    triples: list[ox.Triple], factor: int, distinct: bool = False, keep: frozenset[str] = frozenset()
+) -> Iterator[ox.Triple]:
     for k in range(factor):
-        yield from copy_triples(triples, k, distinct)
+        yield from copy_triples(triples, k, distinct, keep)
 
 
 def _count(triples: Iterable[ox.Triple], sink: list[int]) -> Iterator[ox.Triple]:
@@ -187,6 +194,7 @@ def generate(
     vocabulary: list[ox.Triple] = []
     for path in vocabulary_files(root):
         vocabulary.extend(parse(path)[0])
+    defined = frozenset(t.subject.value for t in vocabulary if isinstance(t.subject, ox.NamedNode))
     shapes: list[ox.Triple] = []
     for path in shapes_files(root):
         shapes.extend(parse(path)[0])
@@ -198,13 +206,13 @@ def generate(
         for path in data_files(root):
             triples, prefixes = parse(path)
             ox.serialize(
-                replicate(triples, factor, distinct),
+                replicate(triples, factor, distinct, defined),
                 str(out / "data" / path.name),
                 ox.RdfFormat.TURTLE,
                 prefixes=prefixes,
             )
             ox.serialize(
-                _count(replicate(triples, factor, distinct), data_triples),
+                _count(replicate(triples, factor, distinct, defined), data_triples),
                 graph,
                 ox.RdfFormat.N_TRIPLES,
             )

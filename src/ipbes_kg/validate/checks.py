@@ -88,13 +88,16 @@ def run(
         results.append(
             _result("undeclared-term", subject, predicate, curie(iri), message, labels, found)
         )
+    hints: dict[str, str] = {}  # one suggestion per undefined IRI, however often it is used
     for t in triples:  # every use of an undefined reference, each at its own line
         iri = t.object.value if isinstance(t.object, ox.NamedNode) else ""
         if not iri.startswith(_PROJECT) or iri in subjects:
             continue
         subject, predicate = value_of(t.subject), t.predicate.value
-        namespace = iri.rsplit("/", 1)[0] + "/"
-        hint = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
+        hint = hints.get(iri)
+        if hint is None:
+            namespace = iri.rsplit("/", 1)[0] + "/"
+            hint = hints[iri] = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
         message = f"{curie(iri)} is not defined anywhere (no triple has it as subject){hint}"
         found = where(subject, predicate, iri)
         results.append(
