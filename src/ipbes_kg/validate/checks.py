@@ -94,11 +94,10 @@ def run(
         if not iri.startswith(_PROJECT) or iri in subjects:
             continue
         subject, predicate = value_of(t.subject), t.predicate.value
-        hint = hints.get(iri)
-        if hint is None:
+        if iri not in hints:
             namespace = iri.rsplit("/", 1)[0] + "/"
-            hint = hints[iri] = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
-        message = f"{curie(iri)} is not defined anywhere (no triple has it as subject){hint}"
+            hints[iri] = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
+        message = f"{curie(iri)} is not defined anywhere (no triple has it as subject){hints[iri]}"
         found = where(subject, predicate, iri)
         results.append(
             _result("undefined-reference", subject, predicate, curie(iri), message, labels, found)

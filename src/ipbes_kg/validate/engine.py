@@ -5,13 +5,14 @@ written, with no inference and no owl:imports, so validation never touches the n
 Only SHACL Core and SHACL-SPARQL are evaluated (SHACL-AF extensions are off), so another
 conformant engine gives the same results on the same graphs.
 
-Two engines, same call, same report graph: ``turbo`` (pyshacl-turbo, a Rust engine with
-pySHACL's API; the default: about 20x faster on the real graph) and ``pyshacl`` (the
-reference). Both get the triples of the strict parse of ``ipbes_kg.rdf.reader``: pySHACL as an
-rdflib graph, turbo as N-Triples text its Rust parser reads (see ``_data`` for why). The
-tests run every fixture and the real data on both and require identical results, messages
-included. Both see literals as written ("+400"^^xsd:integer stays "+400"), so the shapes'
-canonical-form patterns fire with either.
+Two engines, same options, one kind of report (triples, ``results.from_report``): ``turbo``
+(pyshacl-turbo's Rust engine, the default: about 20x faster on the real graph; how it is
+called and why in ``ipbes_kg.validate.turbo``) and ``pyshacl`` (the reference). Both get the
+triples of the strict parse of ``ipbes_kg.rdf.reader``: pySHACL as an rdflib graph, turbo as
+N-Triples text (an rdflib graph costs ~10 µs a triple to build; a pyoxigraph store would
+canonicalise "+400" to "400"). The tests run every fixture and the real data on both and require
+identical results, messages included. Both see literals as written ("+400"^^xsd:integer stays
+"+400"), so the shapes' canonical-form patterns fire with either.
 """
 
 from __future__ import annotations
@@ -30,12 +31,11 @@ from rdflib.term import Identifier
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
-from ipbes_kg.rdf.names import bind_prefixes, curie
+from ipbes_kg.rdf.names import curie
 from ipbes_kg.rdf.reader import rdflib_graph, read_triples
 from ipbes_kg.rdf.terms import value_of
-from ipbes_kg.validate import checks
+from ipbes_kg.validate import checks, results, turbo
 from ipbes_kg.validate.locate import Locator
-from ipbes_kg.validate.results import Report, from_report_graph, sort_key
 
 if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHACL needs it
     from rdflib.plugins.sparql.sparql import Query
@@ -123,47 +123,20 @@ def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return labels
 
 
-def _data(triples: list[ox.Triple], engine: str) -> Any:
-    """The data graph as ``engine`` reads it fastest.
-
-    turbo: the triples as N-Triples text, written by pyoxigraph and parsed by turbo's Rust parser
-    (its ``rdf.Input`` record; pyshacl-turbo is pinned below 0.7 and every fixture checks it), so
-    no rdflib object is made per triple and literals keep their lexical form. Its public inputs
-    fall short: an rdflib graph costs ~10 µs a triple to build, a pyoxigraph store canonicalises
-    "+400" to "400" and compares plain shapes strings unequal to its own. pySHACL: an rdflib graph.
-    """
-    if engine == "turbo":
-        try:
-            from pyshacl_turbo.rdf import Input
-        except ImportError:  # pragma: no cover - another turbo layout: the public input
-            return rdflib_graph(triples)
-        text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-        return Input(text, "nquads", None, {}, preserve_ids=True)
-    return rdflib_graph(triples)
+def _ntriples(triples: list[ox.Triple]) -> str:
+    """The data as N-Triples text (written by pyoxigraph: literals keep their lexical form)."""
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
-def _report_graph(data: Any, shapes: Graph, engine: str) -> Graph:
-    """Run ``engine`` with the options every engine is run with; its SHACL report graph."""
-    run: Callable[..., tuple[bool, Any, str]]
-    failures: tuple[type[Exception], ...]
-    if engine == "pyshacl":
-        import pyshacl
-        import pyshacl.errors
+def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
+    """pySHACL's report, as triples: the reference engine, on an rdflib graph of the data."""
+    import pyshacl
+    import pyshacl.errors
 
-        run, failures = pyshacl.validate, (pyshacl.errors.ReportableRuntimeError,)
-        data = _PreparedQueryGraph(data)
-    elif engine == "turbo":
-        import pyshacl_turbo
-
-        # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
-        run = pyshacl_turbo.validate
-        failures = (pyshacl_turbo.ReportableRuntimeError, ValueError)
-    else:
-        raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     try:
         with _quiet("pyshacl-validate", "pyshacl"):
-            _, report_graph, _ = run(
-                data,
+            _, report_graph, _ = pyshacl.validate(
+                _PreparedQueryGraph(rdflib_graph(triples)),
                 shacl_graph=shapes,
                 inference="none",
                 advanced=False,
@@ -171,13 +144,35 @@ def _report_graph(data: Any, shapes: Graph, engine: str) -> Graph:
                 allow_warnings=True,
                 do_owl_imports=False,
             )
-    except failures as exc:
+    except pyshacl.errors.ReportableRuntimeError as exc:
         reason = " ".join(str(exc).split())
         raise UserError(f"shapes: not valid SHACL: {reason}") from exc
     if not isinstance(report_graph, Graph):  # a ValidationFailure instead of a report
         reason = " ".join(str(report_graph).split())
         raise UserError(f"shapes: validation failed: {reason}")
-    return report_graph
+    text = report_graph.serialize(format="nt", encoding="utf-8")
+    return [q.triple for q in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
+    """pyshacl-turbo's report (``ipbes_kg.validate.turbo``)."""
+    import pyshacl_turbo
+
+    try:
+        return turbo.report(_ntriples(triples), shapes)
+    except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
+        # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
+        reason = " ".join(str(exc).split())
+        raise UserError(f"shapes: not valid SHACL: {reason}") from exc
+
+
+def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Triple]:
+    """Run ``engine`` with the options every engine is run with; its SHACL report."""
+    if engine == "pyshacl":
+        return results.merge(_pyshacl_report(triples, shapes))
+    if engine == "turbo":
+        return results.merge(_turbo_report(triples, shapes))
+    raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
 
 
 def _in_worker(run: Callable[[], T], progress: Callable[[float], None] | None = None) -> T:
@@ -236,7 +231,7 @@ def validate_files(
     *,
     focus_paths: Iterable[Path] | None = None,
     progress: Callable[[float], None] | None = None,
-) -> Report:
+) -> results.Report:
     """Validate RDF files (folders expanded) against shapes files with ``engine``.
 
     Results are the SHACL shapes' and those of the checks SHACL cannot express
@@ -253,15 +248,11 @@ def validate_files(
     shapes = rdflib_graph(
         t for file_triples in _read_apart(expand_paths(shapes_paths)) for t in file_triples
     )
-    report_graph = _in_worker(
-        lambda: _report_graph(_data(triples, engine), shapes, engine), progress
-    )
-    bind_prefixes(report_graph)
+    report = _in_worker(lambda: _report(triples, shapes, engine), progress)
     locator = Locator(files)
     labels = english_labels(triples)
-    results = from_report_graph(report_graph, shapes, labels, locator.find)
-    found = checks.run(triples, labels, locator.find, locator.duplicates())
-    results += found
+    found_results = results.from_report(report, shapes, labels, locator.find)
+    found_results += checks.run(triples, labels, locator.find, locator.duplicates())
     shown, wanted = files, None
     if focus_paths is not None:
         shown = expand_paths(focus_paths)
@@ -273,6 +264,6 @@ def validate_files(
             for t in file_triples
             if isinstance(t.subject, ox.NamedNode)
         }
-        results = [r for r in results if r.focus in wanted]
-    results.sort(key=sort_key)
-    return Report(results, report_graph, shown, focus=wanted)
+        found_results = [r for r in found_results if r.focus in wanted]
+    found_results.sort(key=results.sort_key)
+    return results.Report(found_results, report, shown, focus=wanted)

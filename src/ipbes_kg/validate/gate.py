@@ -19,8 +19,6 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Graph
-
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import Home, expand_paths
 from ipbes_kg.validate import baseline as baselines
@@ -97,4 +95,4 @@ def error_report(error: UserError) -> Report | None:
         line=line,
         column=int(match["column"]) if match["column"] else None,
     )
-    return Report([result], Graph(), [Path(match["file"])])
+    return Report([result], [], [Path(match["file"])])

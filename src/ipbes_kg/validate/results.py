@@ -1,30 +1,28 @@
 """Validation results as people read them: CURIEs, labels and the file:line to edit.
 
-Engines hand back a SHACL report graph (rdflib); this module turns it, and the results of the
-checks written in Python (``checks``), into one list of :class:`Result` records in a stable
-order, so every output format and the Python API show the same thing.
+Engines hand back a SHACL report as triples (pyoxigraph terms: one representation whichever
+engine ran, read without building a graph); this module turns it, and the results of the checks
+written in Python (``checks``), into one list of :class:`Result` records in a stable order, so
+every output format and the Python API show the same thing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
-from rdflib.term import Node
 
-from ipbes_kg.rdf.names import curie
+from ipbes_kg.rdf.names import bind_prefixes, curie
+from ipbes_kg.rdf.reader import rdflib_graph
 from ipbes_kg.rdf.terms import shown_literal
 
 SEVERITIES = {"info": 0, "warning": 1, "violation": 2}
-_SEVERITY_OF: dict[Node | None, str] = {
-    SH.Info: "info",
-    SH.Warning: "warning",
-    SH.Violation: "violation",
-}
 _IRI_IN_TEXT = re.compile(r"<?(https?://[^\s<>\"'{}|^`]+?)>?(?=[\s,;:)\]]|$)")
 
 
@@ -55,10 +53,15 @@ class Report:
     """
 
     results: list[Result]
-    report_graph: Graph
+    report: list[ox.Triple]  # the SHACL report of the engine, as triples
     files: list[Path] = field(default_factory=list)
     baseline: Path | None = None
     focus: set[str] | None = None  # the focus nodes reported (CURIEs) when a subset was given
+
+    @cached_property
+    def report_graph(self) -> Graph:
+        """The SHACL report as an rdflib graph with the project's prefixes (for Turtle output)."""
+        return bind_prefixes(rdflib_graph(self.report))
 
     @property
     def conforms(self) -> bool:
@@ -93,15 +96,20 @@ def sort_key(r: Result) -> tuple[str, int, int, int, bool, str, str, str, str]:
     )
 
 
-def _text(node: Node | None) -> str:
+_SH = "http://www.w3.org/ns/shacl#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_SEVERITY_OF = {f"{_SH}Info": "info", f"{_SH}Warning": "warning", f"{_SH}Violation": "violation"}
+
+
+def _text(node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
     """An IRI as a CURIE, a literal as in Turtle (with its language or datatype), else ''."""
     if node is None:
         return ""
-    if isinstance(node, URIRef):
-        return curie(str(node))
-    if isinstance(node, Literal):
-        datatype = str(node.datatype) if node.datatype is not None else None
-        return shown_literal(str(node), node.language, datatype)
+    if isinstance(node, ox.NamedNode):
+        return curie(node.value)
+    if isinstance(node, ox.Literal):
+        return shown_literal(node.value, node.language, node.datatype.value)
     return "(blank node)"
 
 
@@ -115,28 +123,59 @@ def _shorten_iris(text: str) -> str:
     return _IRI_IN_TEXT.sub(replace, text)
 
 
-def _shape_text(shapes: Graph, report: Graph, shape: Node | None) -> str:
-    """The shape that produced a result; a blank property shape as <node shape>/<path>."""
-    if isinstance(shape, URIRef):
-        return curie(str(shape))
-    if shape is None:
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Described = dict[Term, dict[str, list[Term]]]  # node -> predicate IRI -> its objects
+
+
+def describe(triples: Iterable[ox.Triple]) -> Described:
+    """Each subject's properties, for reading a report without a triple store."""
+    nodes: Described = {}
+    for t in triples:
+        nodes.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    return nodes
+
+
+def _iri(node: Term | None) -> str:
+    return node.value if isinstance(node, ox.NamedNode) else ""
+
+
+def _one(nodes: Described, node: Term | None, predicate: str) -> Term | None:
+    values = nodes.get(node, {}).get(predicate) if node is not None else None
+    return values[0] if values else None
+
+
+def _path(nodes: Described, path: Term | None) -> str:
+    if path is None:
         return ""
-    owner = shapes.value(None, SH.property, shape)
-    path = _path(report, report.value(shape, SH.path))
+    if isinstance(path, ox.NamedNode):
+        return curie(path.value)
+    inverse = _one(nodes, path, f"{_SH}inversePath")
+    if inverse is not None:
+        return f"^{_path(nodes, inverse)}"
+    return "(complex path)"
+
+
+def _shape_text(shapes: Graph, shape: Term | None) -> str:
+    """The shape that produced a result; a blank property shape as <node shape>/<path>."""
+    if isinstance(shape, ox.NamedNode):
+        return curie(shape.value)
+    if not isinstance(shape, ox.BlankNode):
+        return ""
+    node = BNode(shape.value)
+    owner, path_node = shapes.value(None, SH.property, node), shapes.value(node, SH.path)
+    inverse = shapes.value(path_node, SH.inversePath) if path_node is not None else None
+    path = (
+        curie(str(path_node))
+        if isinstance(path_node, URIRef)
+        else f"^{curie(str(inverse))}"
+        if isinstance(inverse, URIRef)
+        else "(complex path)"
+        if path_node is not None
+        else ""
+    )
     if isinstance(owner, URIRef):
         return f"{curie(str(owner))}/{path}" if path else curie(str(owner))
     return "(blank node)"
-
-
-def _path(report: Graph, path: Node | None) -> str:
-    if path is None:
-        return ""
-    if isinstance(path, URIRef):
-        return curie(str(path))
-    inverse = report.value(path, SH.inversePath)
-    if inverse is not None:
-        return f"^{_path(report, inverse)}"
-    return "(complex path)"
 
 
 def shown(path: Path) -> str:
@@ -154,48 +193,92 @@ WhereFinder = Callable[[str, str | None, str | None], Where]
 
 
 def locate(
-    where: WhereFinder,
-    focus: Node | None,
-    path: Node | None,
-    value: Node | None,
-    inverse: Node | None,
-) -> Where:
+    where: WhereFinder, focus: Term | None, path: Term | None, value: Term | None,
+    inverse: Term | None,
+) -> Where:  # fmt: skip
     """Where the triple behind a result is written (for ^p, the triple "value p focus")."""
-    if not isinstance(focus, URIRef):
+    if not isinstance(focus, ox.NamedNode):
         return None
-    iri = str(value) if isinstance(value, URIRef) else None
-    if isinstance(path, URIRef):
-        return where(str(focus), str(path), iri)
-    if isinstance(path, BNode) and isinstance(inverse, URIRef) and iri is not None:
-        return where(iri, str(inverse), str(focus)) or where(str(focus), None, None)
-    return where(str(focus), None, None)
+    iri = value.value if isinstance(value, ox.NamedNode) else None
+    if isinstance(path, ox.NamedNode):
+        return where(focus.value, path.value, iri)
+    if isinstance(path, ox.BlankNode) and isinstance(inverse, ox.NamedNode) and iri is not None:
+        return where(iri, inverse.value, focus.value) or where(focus.value, None, None)
+    return where(focus.value, None, None)
 
 
-def from_report_graph(
-    report_graph: Graph,
-    shapes: Graph,
-    labels: dict[str, str],
-    where: WhereFinder,
+def merge(*reports: list[ox.Triple]) -> list[ox.Triple]:
+    """One SHACL report of the results of several (the engine's parts, constraints run apart).
+
+    A part with a ``sh:ValidationReport`` contributes the results it lists; a part without one
+    (bare results) contributes every ``sh:ValidationResult`` it describes.
+    """
+    report_type = ox.NamedNode(f"{_SH}ValidationReport")
+    result_type = ox.NamedNode(f"{_SH}ValidationResult")
+    root = ox.BlankNode("report")
+    listed: list[Term] = []
+    kept: list[ox.Triple] = []
+    for part in reports:
+        roots = {t.subject for t in part if t.object == report_type}
+        if roots:
+            listed += [
+                t.object for t in part if t.subject in roots and t.predicate.value == f"{_SH}result"
+            ]
+        else:
+            listed += [
+                t.subject
+                for t in part
+                if t.object == result_type and t.predicate.value == _RDF_TYPE
+            ]
+        kept += [t for t in part if t.subject not in roots]
+    conforms = ox.Literal("false" if listed else "true", datatype=ox.NamedNode(_XSD_BOOLEAN))
+    return [
+        ox.Triple(root, ox.NamedNode(_RDF_TYPE), report_type),
+        ox.Triple(root, ox.NamedNode(f"{_SH}conforms"), conforms),
+        *(ox.Triple(root, ox.NamedNode(f"{_SH}result"), node) for node in listed),
+        *kept,
+    ]
+
+
+def result_nodes(nodes: Described) -> list[Term]:
+    """The results a report lists (``sh:result``), not those nested in their ``sh:detail``."""
+    return [r for props in nodes.values() for r in props.get(f"{_SH}result", ())]
+
+
+def from_report(
+    report: list[ox.Triple], shapes: Graph, labels: dict[str, str], where: WhereFinder
 ) -> list[Result]:
-    """The results of a SHACL report graph (not their sh:detail, which explains, not adds)."""
+    """The results of a SHACL report (not their sh:detail, which explains, not adds)."""
+    nodes = describe(report)
+    shape_texts: dict[Term | None, str] = {}
     results = []
-    for node in report_graph.objects(None, SH.result):
-        focus = report_graph.value(node, SH.focusNode)
-        path_node = report_graph.value(node, SH.resultPath)
-        value = report_graph.value(node, SH.value)
-        inverse = report_graph.value(path_node, SH.inversePath) if path_node else None
+    for node in result_nodes(nodes):
+        props = nodes.get(node, {})
+
+        def one(name: str, props: dict[str, list[Term]] = props) -> Term | None:
+            values = props.get(_SH + name)
+            return values[0] if values else None
+
+        focus, path_node, value = one("focusNode"), one("resultPath"), one("value")
+        inverse = _one(nodes, path_node, f"{_SH}inversePath")
         found = locate(where, focus, path_node, value, inverse)
-        messages = sorted(str(m) for m in report_graph.objects(node, SH.resultMessage))
+        messages = sorted(
+            m.value for m in props.get(f"{_SH}resultMessage", ()) if isinstance(m, ox.Literal)
+        )
+        shape = one("sourceShape")
+        if shape not in shape_texts:
+            shape_texts[shape] = _shape_text(shapes, shape)
+        severity = one("resultSeverity")
         results.append(
             Result(
-                severity=_SEVERITY_OF.get(report_graph.value(node, SH.resultSeverity), "violation"),
+                severity=_SEVERITY_OF.get(_iri(severity), "violation"),
                 focus=_text(focus),
-                focus_label=labels.get(str(focus), "") if focus is not None else "",
-                path=_path(report_graph, path_node),
+                focus_label=labels.get(_iri(focus), ""),
+                path=_path(nodes, path_node),
                 value=_text(value),
                 message=_shorten_iris(messages[0]) if messages else "",
-                component=_text(report_graph.value(node, SH.sourceConstraintComponent)),
-                shape=_shape_text(shapes, report_graph, report_graph.value(node, SH.sourceShape)),
+                component=_text(one("sourceConstraintComponent")),
+                shape=shape_texts[shape],
                 file=found[0] if found else None,
                 line=found[1] if found else None,
                 column=found[2] if found else None,
