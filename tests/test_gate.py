@@ -10,6 +10,8 @@ ones aside) with its exact line and column.
 
 import json
 import os
+import pty
+import re
 import shutil
 import signal
 import subprocess
@@ -22,6 +24,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from ipbes_kg.home import Home
+from ipbes_kg.rdf.reader import read_files
 from ipbes_kg.validate import baseline
 from ipbes_kg.validate.gate import validate_home
 
@@ -305,6 +308,54 @@ def test_ctrl_c_ends_a_validation_with_exit_130(checkout: Path) -> None:
             process.kill()
     # click writes a newline first (after the terminal's ^C), then the one-line error
     assert (process.returncode, out, err.lstrip("\n")) == (130, "", "error: interrupted\n")
+
+
+def _on_a_terminal(cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
+    """(exit code, stdout, stderr) of ``ipbes-kg ARGS`` with stderr on a pseudo-terminal."""
+    environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
+    environ.update(env)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ipbes_kg", *args],
+        cwd=cwd,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+    )
+    os.close(follower)
+    err = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # Linux: EIO once the child has closed the terminal
+            break
+        if not chunk:
+            break
+        err += chunk
+    os.close(leader)
+    assert process.stdout is not None
+    out = process.stdout.read()
+    process.stdout.close()
+    return process.wait(timeout=300), out.decode("utf-8"), err.decode("utf-8")
+
+
+def test_progress_is_drawn_on_a_terminal_and_wiped_before_the_report(checkout: Path) -> None:
+    plain = cli(checkout, "validate", IPBES_KG_PROGRESS_AFTER="0")
+    code, out, err = _on_a_terminal(checkout, "validate", IPBES_KG_PROGRESS_AFTER="0")
+    assert (code, out) == (plain.returncode, plain.stdout)
+    drawn = [part for part in err.split("\r\x1b[K") if part]
+    assert drawn, "no progress line was drawn"
+    assert all(re.fullmatch(r"validate: [^\n]+… \d+ s", line) for line in drawn), drawn
+    files = Home(checkout).graph_files()
+    triples = len(read_files(files))
+    phases = {line.split(": ", 1)[1].split("…")[0].split(" (")[0] for line in drawn}
+    assert phases <= {
+        f"reading {len(files)} files",
+        f"checking {triples:,} triples",
+        "locating the results",
+    }
+    assert err.endswith("\r\x1b[K")  # the last line is wiped: nothing is left on the terminal
+    assert "validate:" not in plain.stderr  # not a terminal: no progress at all
 
 
 def test_an_output_encoding_that_cannot_write_chinese_is_one_line(checkout: Path) -> None:

@@ -1,12 +1,11 @@
 """ipbes-kg validate: the SHACL gate for CI."""
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from ipbes_kg.cli._home import home_of
+from ipbes_kg.cli.progress import Progress
 from ipbes_kg.validate.formats import FORMATS
 
 ENGINES = (
@@ -98,16 +97,15 @@ def validate_command(
         )
     chosen: Path | bool | None = False if no_baseline else (baseline or True)
     try:
-        report = validate_home(
-            home, paths, extra_shapes, engine, baseline=chosen, progress=_progress()
-        )
+        with Progress("validate") as progress:
+            report = validate_home(
+                home, paths, extra_shapes, engine, baseline=chosen, progress=progress
+            )
     except UserError as exc:
         failed = error_report(exc) if fmt in ("json", "github", "junit") else None
         if failed is not None:
             click.echo(render(failed, fmt, fail_on), nl=False)
         raise
-    finally:
-        _progress_done()
     if update_baseline:
         target = baseline or baseline_of(home) or home.ontology / baselines.FILE_NAME
         entries, new, removed = baselines.write(target, report)
@@ -121,25 +119,3 @@ def validate_command(
     click.echo(render(report, fmt, fail_on), nl=False)
     if report.at_or_above(fail_on):
         ctx.exit(1)
-
-
-_shown_progress: list[bool] = []
-
-
-def _progress() -> Callable[[float], None] | None:
-    """Elapsed time on stderr for validations longer than two seconds, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(seconds: float) -> None:
-        if seconds >= 2:
-            _shown_progress.append(True)
-            click.echo(f"\rvalidating… {seconds:4.0f} s", err=True, nl=False)
-
-    return show
-
-
-def _progress_done() -> None:
-    if _shown_progress:
-        _shown_progress.clear()
-        click.echo("\r\033[K", err=True, nl=False)

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -32,7 +31,7 @@ from rdflib.term import Identifier
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
 from ipbes_kg.rdf.names import curie
-from ipbes_kg.rdf.reader import rdflib_graph, read_triples
+from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples
 from ipbes_kg.rdf.terms import value_of
 from ipbes_kg.validate import checks, results, turbo
 from ipbes_kg.validate.locate import Locator
@@ -151,7 +150,7 @@ def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
         reason = " ".join(str(report_graph).split())
         raise UserError(f"shapes: validation failed: {reason}")
     text = report_graph.serialize(format="nt", encoding="utf-8")
-    return [q.triple for q in ox.parse(input=text, format=ox.RdfFormat.N_TRIPLES)]
+    return parse_bytes(text, ox.RdfFormat.N_TRIPLES, "pySHACL's report")
 
 
 def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
@@ -175,32 +174,35 @@ def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Tri
     raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
 
 
-def _in_worker(run: Callable[[], T], progress: Callable[[float], None] | None = None) -> T:
+class _Background(Generic[T]):
     """``run()`` in a worker thread, waited on from this one, so Ctrl-C is seen at once.
 
     A Rust engine does not come back to the interpreter until it is done, so a SIGINT would
     wait for the end of the validation; the main thread waits in short steps instead and gets
     KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process).
+    The engine's native code releases the GIL, so the main thread does the Python work of the
+    report (scanning files for positions, the checks) on another core meanwhile.
     """
-    box: dict[str, Any] = {}
 
-    def target() -> None:
-        try:
-            box["value"] = run()
-        except BaseException as exc:  # handed to the main thread below
-            box["error"] = exc
+    def __init__(self, run: Callable[[], T]) -> None:
+        self._box: dict[str, Any] = {}
 
-    worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
-    started = time.monotonic()
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.1)
-        if progress is not None:
-            progress(time.monotonic() - started)
-    if "error" in box:
-        raise box["error"]
-    value: T = box["value"]
-    return value
+        def target() -> None:
+            try:
+                self._box["value"] = run()
+            except BaseException as exc:  # handed to the main thread by wait()
+                self._box["error"] = exc
+
+        self._worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
+        self._worker.start()
+
+    def wait(self) -> T:
+        while self._worker.is_alive():
+            self._worker.join(0.1)
+        if "error" in self._box:
+            raise self._box["error"]
+        value: T = self._box["value"]
+        return value
 
 
 def _read_apart(paths: list[Path]) -> list[list[ox.Triple]]:
@@ -230,7 +232,7 @@ def validate_files(
     engine: str = ENGINES[0],
     *,
     focus_paths: Iterable[Path] | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> results.Report:
     """Validate RDF files (folders expanded) against shapes files with ``engine``.
 
@@ -238,21 +240,28 @@ def validate_files(
     (``ipbes_kg.validate.checks``). With ``focus_paths`` (some of the data files), the whole
     graph is validated but only the results about entities written in those files are kept:
     the rest of the graph is context (what they refer to), not the subject of the report.
-    ``progress(seconds)`` is called about ten times a second while the engine runs.
+    ``progress(phase)`` is told what is being done, for a display (``ipbes_kg.cli.progress``).
     """
     if engine not in ENGINES:
         raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    tell = progress or (lambda phase: None)
     files = expand_paths(data_paths)
+    tell(f"reading {len(files)} files")
     per_file = _read_apart(files)
     triples = [t for file_triples in per_file for t in file_triples]
     shapes = rdflib_graph(
         t for file_triples in _read_apart(expand_paths(shapes_paths)) for t in file_triples
     )
-    report = _in_worker(lambda: _report(triples, shapes, engine), progress)
+    tell(f"checking {len(triples):,} triples ({engine} and the checks)")
+    engine_run = _Background(lambda: _report(triples, shapes, engine))
     locator = Locator(files)
+    locator.scan()
     labels = english_labels(triples)
-    found_results = results.from_report(report, shapes, labels, locator.find)
-    found_results += checks.run(triples, labels, locator.find, locator.duplicates())
+    found_results = checks.run(triples, labels, locator.find, locator.duplicates())
+    tell(f"checking {len(triples):,} triples (waiting for {engine})")
+    report = engine_run.wait()
+    tell("locating the results")
+    found_results += results.from_report(report, shapes, labels, locator.find)
     shown, wanted = files, None
     if focus_paths is not None:
         shown = expand_paths(focus_paths)

@@ -55,7 +55,7 @@ def validate_home(
     engine: str = ENGINES[0],
     *,
     baseline: Path | bool | None = True,
-    progress: Callable[[float], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """Validate the home's graph, or ``paths`` in its context, against its shapes (+ ``shapes``).
 

@@ -36,6 +36,10 @@ class Locator:
             found = self._positions[path] = scan(read_text(path))
         return found
 
+    def scan(self) -> None:
+        """Scan every file now (the positions are asked for later, maybe from another thread)."""
+        _ = self.starts
+
     @property
     def starts(self) -> dict[str, list[tuple[Path, int, int]]]:
         """Subject IRI -> every place it starts a statement (file, line, column), in order."""
