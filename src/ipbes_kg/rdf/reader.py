@@ -96,7 +96,14 @@ def read_quads(path: Path) -> list[ox.Quad]:
         raise syntax_error(path, exc) from exc
     if not quads and not raw.strip():
         raise UserError(f"{path}: file is empty; remove it or add triples")
-    if any(isinstance(term, ox.BlankNode) for q in quads for term in q):
+    # A blank node needs "_:", "[" or "(" in the text; most files have none of them at all.
+    maybe_blank = b"_:" in raw or b"[" in raw or b"(" in raw
+    if maybe_blank and any(
+        isinstance(q.subject, ox.BlankNode)
+        or isinstance(q.object, ox.BlankNode)
+        or isinstance(q.graph_name, ox.BlankNode)
+        for q in quads
+    ):
         tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
         quads = _stable_blank_nodes(quads, tag)
     return quads
@@ -112,12 +119,21 @@ def _stable_blank_nodes(quads: list[ox.Quad], tag: str) -> list[ox.Quad]:
             return labels[term.value]
         return term
 
-    return [ox.Quad(*(stable(term) for term in quad)) for quad in quads]
+    return [
+        ox.Quad(*(stable(term) for term in quad))
+        if isinstance(quad.subject, ox.BlankNode)
+        or isinstance(quad.object, ox.BlankNode)
+        or isinstance(quad.graph_name, ox.BlankNode)
+        else quad
+        for quad in quads
+    ]
 
 
 def read_triples(path: Path) -> list[ox.Triple]:
     """The triples of one file; named graphs are refused (the graph is one default graph)."""
     quads = read_quads(path)
+    if rdf_format(path) in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+        return [quad.triple for quad in quads]  # these formats have no named graphs
     for quad in quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise UserError(
