@@ -178,6 +178,17 @@ def load_store(paths: Iterable[Path]) -> ox.Store:
     return store
 
 
+def store_of(data: bytes, fmt: ox.RdfFormat, source: str) -> ox.Store:
+    """An in-memory store of RDF bytes that are not a file (N-Triples this program wrote from
+    a strict parse), loaded without a Python object per triple; errors name ``source``."""
+    store = ox.Store()
+    try:
+        store.bulk_load(data, format=fmt)
+    except SyntaxError as exc:
+        raise syntax_error(source, exc) from exc
+    return store
+
+
 def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
     """Strictly parsed triples as an rdflib graph, for libraries that need one."""
     from rdflib import BNode, Graph, Literal, URIRef
