@@ -214,6 +214,19 @@ def test_branch_and_group_not_mentioning_this() -> None:
     assert sparql.split(shapes_of(select))[1][0].query.count("SELECT DISTINCT ?this") == 2
 
 
+def test_exists_in_a_group_without_focus_pattern_is_refused() -> None:
+    """Oxigraph evaluates { ?r ex:about ?s . { ?r ex:names ?v FILTER NOT EXISTS { ?s ?v ?o } } }
+    with ?s bound in the filter (a for-loop join); SPARQL 1.1 §18.5 and turbo do not."""
+    where = "?r ex:about ?subject . { ?r ex:names ?value FILTER NOT EXISTS { ?subject ?value ?o } }"
+    assert (
+        sparql.split(shapes_of(f"SELECT $this ?value WHERE {{ $this ex:p ?x . {where} }}"))[1] == []
+    )
+    store = store_of(triples(DATA.replace("ex:b a ex:C ; ex:p ex:y .", "ex:b a ex:C .")))
+    solutions = store.query(f"PREFIX ex: <http://example.org/> SELECT * WHERE {{ {where} }}")
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert list(solutions)  # the bug: standard semantics give none (ex:a has ex:p)
+
+
 @pytest.mark.parametrize(
     "targets",
     [

@@ -10,11 +10,15 @@ sub-select of the shape's focus nodes (SHACL §2.1.3 targets, read in the data g
 joined at the start of the WHERE group and of every group graph pattern inside it that
 mentions ``$this`` (UNION branches, OPTIONAL groups, nested groups). Each such group then
 binds ``?this`` to one focus node f and evaluates as it would with f substituted, so joins and
-left joins on ``?this`` and FILTERs reproduce the per-node results, ``?this`` = f added. A
-group that does not mention ``$this`` evaluates the same for every f; the T of the group
-around it tags its solutions (injecting T there too would only multiply them by the focus
-nodes). The groups of ``EXISTS`` / ``NOT EXISTS`` get no T: SPARQL 1.1 §18.6 evaluates them
-with the current solution substituted, in which ``?this`` is already bound.
+left joins on ``?this`` and FILTERs reproduce the per-node results, ``?this`` = f added.
+A group that does not mention ``$this`` gets no T: it evaluates the same for every f, and
+the T of the group around it tags its rows. The groups of ``EXISTS`` / ``NOT EXISTS`` get no
+T: SPARQL 1.1 §18.6 evaluates them with the current solution substituted, in which ``?this``
+is already bound. T also keeps Oxigraph 0.5 honest: it evaluates a join as a for-loop (the
+right side with the left side's bindings) when the right side holds no join, and then an
+EXISTS in it sees variables bound outside its group (sparopt is_fit_for_for_loop_join accepts
+any EXISTS), which SPARQL 1.1 §18.5 does not allow; a group joined with T holds a join. So a
+constraint with an EXISTS in a group that gets no T is refused.
 
 Refused (left in the shapes graph for the per-node engine): property shapes, shapes another
 shape refers to (sh:node, sh:property, lists of sh:and/sh:or/…), SPARQL targets, and queries
@@ -186,7 +190,7 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
     tokens = _tokens(select)
     sig = [i for i, (kind, _) in enumerate(tokens) if kind not in ("ws", "comment")]
     word = {i: tokens[i][1].upper() if tokens[i][0] == "name" else "" for i in sig}
-    prev = {i: word.get(sig[n - 1], tokens[sig[n - 1]][1]) if n else "" for n, i in enumerate(sig)}
+    prev = {i: word[sig[n - 1]] if n else "" for n, i in enumerate(sig)}  # the word before
     if _REFUSED_WORDS & set(word.values()):
         raise _Refused("MINUS, VALUES, SERVICE, GRAPH, FROM, aggregates or solution modifiers")
     if list(word.values()).count("SELECT") != 1:
@@ -218,8 +222,10 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
         at = after if word[after] in ("DISTINCT", "REDUCED") else start
         tokens[at] = (tokens[at][0], tokens[at][1] + " ?this")
         projected.insert(0, "this")
+
     stack: list[tuple[int, bool]] = []  # the "{" open around here, and whether in an EXISTS
     mentions: set[int] = set()  # groups that mention ?this
+    exists: set[int] = set()  # groups with an EXISTS of their own (not in an EXISTS)
     inject: list[int] = []
     for i in (i for i in sig if i >= where):
         if tokens[i][1] == "{":
@@ -228,10 +234,14 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
             if not stack:
                 raise _Refused("unbalanced braces")
             opened, in_exists = stack.pop()
-            if not in_exists and (opened in mentions or opened == where):
+            if not in_exists and (opened == where or opened in mentions):
                 inject.append(opened)
+            elif not in_exists and opened in exists:
+                raise _Refused("EXISTS in a group without T: Oxigraph may see outer variables")
         elif variables.get(i) == "this":
             mentions.update(opened for opened, _ in stack)
+        elif word[i] == "EXISTS" and stack and not stack[-1][1]:
+            exists.add(stack[-1][0])
     if stack or where not in inject:
         raise _Refused("unbalanced braces")
     for i in inject:
