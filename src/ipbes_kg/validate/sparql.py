@@ -1,0 +1,399 @@
+"""SHACL-SPARQL constraints of node shapes, evaluated once over all focus nodes.
+
+Why: pySHACL, Jena and pyshacl-turbo evaluate each ``sh:sparql`` constraint once per focus
+node, with ``$this`` pre-bound (SHACL 1.0 §5.3.1). A constraint whose shape targets tens of
+thousands of nodes then costs tens of thousands of queries: on the ×100 graph, ~30 s for the
+15 constraints of ``ontology/shapes*.ttl``.
+
+The rewrite (set-based pre-binding): ``$this`` becomes the variable ``?this`` and T, a
+sub-select of the shape's focus nodes (SHACL §2.1.3 targets, read in the data graph), is
+joined at the start of the WHERE group and of every group graph pattern inside it that
+mentions ``$this`` (UNION branches, OPTIONAL groups, nested groups). Each such group then
+binds ``?this`` to one focus node f and evaluates as it would with f substituted, so joins,
+left joins and FILTERs reproduce the per-node results, ``?this`` = f added. A group that does
+not mention ``$this`` evaluates the same for every f; the T around it tags its rows. EXISTS
+groups get no T: SPARQL 1.1 §18.6 evaluates them with the current solution substituted, in
+which ``?this`` is bound. T also keeps Oxigraph 0.5 to the standard: it evaluates a join as a
+for-loop (the right side with the left's bindings) when the right side holds no join, and an
+EXISTS there then sees variables bound outside its group (sparopt is_fit_for_for_loop_join
+accepts any EXISTS; SPARQL 1.1 §18.5 does not). A group joined with T holds a join; a
+constraint with an EXISTS in a group without T is refused.
+
+Refused (left in the shapes graph for the per-node engine): property shapes, shapes another
+shape refers to (sh:node, sh:property, lists of sh:and/sh:or/…), SPARQL targets, and queries
+with MINUS, sub-SELECT, VALUES, SERVICE, GRAPH, FROM, aggregates, GROUP BY, HAVING, LIMIT,
+OFFSET, ``SELECT *``, ``$currentShape``, ``$shapesGraph``, ``$PATH``, ``?failure``, a
+re-bound ``?this``, or what pySHACL itself rejects: the rewrite is not equivalent for them.
+
+Results are built as pySHACL 0.40 builds them (pyshacl/constraints/sparql/
+sparql_based_constraints.py, constraints/constraint_component.py make_v_result): one per
+distinct (this, path, value, other variables) row; sh:value is ?value or else the focus node;
+sh:resultPath is ?path when bound; every sh:message of the constraint and of the shape, with
+``{?var}``/``{$var}`` replaced by the term's lexical form or IRI, as a plain literal.
+"""
+
+import contextlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import rdflib
+from pyshacl.errors import ValidationFailure
+from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.namespace import SH, XSD
+
+_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<comment>\#[^\n]*)
+    |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<var>[?$]\w+)
+    |(?P<name>(?:[A-Za-z_][\w.-]*)?:(?:[\w.:%-]|\\.)*|[A-Za-z_]\w*|@[A-Za-z][\w-]*)
+    |(?P<other>.)""",
+    re.X | re.S,
+)
+_REFUSED_WORDS = {
+    "MINUS", "VALUES", "SERVICE", "GRAPH", "FROM", "GROUP", "HAVING", "LIMIT", "OFFSET",
+    "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT",
+}  # fmt: skip
+_REFUSED_VARS = {"currentShape", "shapesGraph", "PATH", "failure"}
+_PYSHACL_BINDS_THIS = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)  # sparql_query_helper.py
+_SHAPE_REFS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape, RDF.first)
+_DEFAULT_PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": "http://www.w3.org/2002/07/owl#"}
+_SH = "http://www.w3.org/ns/shacl#"
+_FIELDS = "focusNode resultPath value resultMessage resultSeverity sourceConstraintComponent"
+_RESULT_PREDICATES = {name: ox.NamedNode(_SH + name) for name in f"{_FIELDS} sourceShape".split()}
+_TYPE = ox.NamedNode(str(RDF.type))
+_VALIDATION_RESULT = ox.NamedNode(_SH + "ValidationResult")
+_COMPONENT = ox.NamedNode(_SH + "SPARQLConstraintComponent")
+_SOURCE_CONSTRAINT = ox.NamedNode(_SH + "sourceConstraint")
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One (shape, sh:sparql constraint) pair, rewritten to run over all focus nodes at once."""
+
+    shape: ox.NamedNode | ox.BlankNode
+    node: ox.NamedNode | ox.BlankNode
+    severity: _Term
+    messages: tuple[str, ...]  # templates: the constraint's sh:message, then the shape's
+    variables: tuple[str, ...]  # projected, in order; always includes "this"
+    query: str  # the rewritten query, prefixes declared: readable, for debugging
+    deactivated: bool
+
+
+class _Refused(Exception):
+    """This constraint stays with the per-node engine."""
+
+
+def _ox(term: rdflib.term.Node) -> _Term:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise _Refused(f"unsupported term {term!r}")
+
+
+def _node(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(node := _ox(term), ox.Literal):
+        raise _Refused("a literal as shape or constraint")
+    return node
+
+
+def _sparql_term(term: rdflib.term.Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return str(_ox(term))
+    raise _Refused("a blank node or odd term as a target")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind == "other" and match.group() in "\"'":
+            raise _Refused("unterminated string")
+        tokens.append((kind, match.group()))
+    return tokens
+
+
+def _one(graph: rdflib.Graph, node: rdflib.term.Node, predicate: URIRef) -> rdflib.term.Node | None:
+    values = list(graph.objects(node, predicate))
+    if len(values) > 1:
+        raise _Refused(f"more than one {predicate}")
+    return values[0] if values else None
+
+
+def _is_true(value: rdflib.term.Node | None) -> bool:
+    return isinstance(value, Literal) and value.value is True
+
+
+def _prefixes(shapes: rdflib.Graph, constraint: rdflib.term.Node) -> str:
+    """PREFIX lines as pySHACL writes them (sparql_query_helper.collect_prefixes), SHACL §5.2.1."""
+    prefixes = dict(_DEFAULT_PREFIXES)
+    ontologies = set(shapes.subjects(RDF.type, rdflib.OWL.Ontology))
+    global_declares = {d for o in ontologies for d in shapes.objects(o, SH.declare)}
+    for holder in shapes.objects(constraint, SH.prefixes):
+        own = set(shapes.objects(holder, SH.declare))
+        declares = own if own and holder in ontologies else own | global_declares
+        for declare in sorted(declares, key=str):
+            prefix = _one(shapes, declare, SH.prefix)
+            namespace = _one(shapes, declare, SH.namespace)
+            if not isinstance(prefix, Literal) or not isinstance(namespace, Literal):
+                raise _Refused("a sh:declare without one sh:prefix and one sh:namespace")
+            if prefixes.get(str(prefix), str(namespace)) != str(namespace):
+                raise _Refused(f"prefix {prefix} declared twice")
+            prefixes[str(prefix)] = str(namespace)
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
+
+
+def _focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """T: a sub-select of the shape's focus nodes (SHACL §2.1.3; pySHACL shape.focus_nodes)."""
+    if _one(shapes, shape, SH.target) is not None:
+        raise _Refused("sh:target (SHACL-AF)")
+    nodes = shapes.objects(shape, SH.targetNode)
+    alternatives = [f"VALUES ?this {{ {_sparql_term(n)} }}" for n in nodes]
+    classes = set(shapes.objects(shape, SH.targetClass))
+    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
+        classes.add(shape)  # an implicit class target
+    if classes:
+        listed = " ".join(sorted(_sparql_term(c) for c in classes))
+        alternatives.append(
+            f"VALUES ?class {{ {listed} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class"
+        )
+    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
+        alternatives.append(f"?this {_sparql_term(p)} ?o")
+    for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
+        alternatives.append(f"?s {_sparql_term(p)} ?this")
+    union = " } UNION { ".join(alternatives) or "FILTER (false)"
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {{ {union} }} }} }}"
+
+
+def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
+    """The query with T joined into the groups that need it, and its projected variables."""
+    tokens = _tokens(select)
+    sig = [i for i, (kind, _) in enumerate(tokens) if kind not in ("ws", "comment")]
+    word = {i: tokens[i][1].upper() if tokens[i][0] == "name" else "" for i in sig}
+    prev = {i: word[sig[n - 1]] if n else "" for n, i in enumerate(sig)}  # the word before
+    if _REFUSED_WORDS & set(word.values()):
+        raise _Refused("MINUS, VALUES, SERVICE, GRAPH, FROM, aggregates or solution modifiers")
+    if list(word.values()).count("SELECT") != 1:
+        raise _Refused("not one SELECT (a sub-select)")
+    variables = {i: tokens[i][1][1:] for i in sig if tokens[i][0] == "var"}
+    if _REFUSED_VARS & set(variables.values()):
+        raise _Refused("$currentShape, $shapesGraph, $PATH or ?failure")
+    if any(tokens[i][0] == "iri" and re.search(r"[?$]this", tokens[i][1]) for i in sig):
+        raise _Refused("an IRI token with ?this in it (a comparison without spaces?)")
+    if "this" not in variables.values() or not _PYSHACL_BINDS_THIS.search(select):
+        raise _Refused("no $this that pySHACL would pre-bind")
+    if any(name == "this" and prev[i] == "AS" for i, name in variables.items()):
+        raise _Refused("?this re-bound with AS")
+    start = next(i for i in sig if word[i] == "SELECT")
+    where = next((i for i in sig if i > start and tokens[i][1] == "{"), None)
+    if where is None or any(tokens[i][1] == "*" for i in sig if start < i < where):
+        raise _Refused("SELECT * or no WHERE group")
+    projected: list[str] = []
+    depth = 0
+    for i in (i for i in sig if start < i < where):
+        depth += {"(": 1, ")": -1}.get(tokens[i][1], 0)
+        if i in variables and (depth == 0 or prev[i] == "AS"):
+            projected.append(variables[i])
+    for i, name in variables.items():
+        if name == "this":
+            tokens[i] = ("var", "?this")  # $this and ?this are one variable; one spelling
+    if "this" not in projected:
+        after = sig[sig.index(start) + 1]
+        at = after if word[after] in ("DISTINCT", "REDUCED") else start
+        tokens[at] = (tokens[at][0], tokens[at][1] + " ?this")
+        projected.insert(0, "this")
+    stack: list[tuple[int, bool]] = []  # the "{" open around here, and whether in an EXISTS
+    mentions: set[int] = set()  # groups that mention ?this
+    exists: set[int] = set()  # groups with an EXISTS of their own (not in an EXISTS)
+    inject: list[int] = []
+    for i in (i for i in sig if i >= where):
+        if tokens[i][1] == "{":
+            stack.append((i, prev[i] == "EXISTS" or bool(stack and stack[-1][1])))
+        elif tokens[i][1] == "}":
+            if not stack:
+                raise _Refused("unbalanced braces")
+            opened, in_exists = stack.pop()
+            if not in_exists and (opened == where or opened in mentions):
+                inject.append(opened)
+            elif not in_exists and opened in exists:
+                raise _Refused("EXISTS in a group without T: Oxigraph may see outer variables")
+        elif variables.get(i) == "this":
+            mentions.update(opened for opened, _ in stack)
+        elif word[i] == "EXISTS" and stack and not stack[-1][1]:
+            exists.add(stack[-1][0])
+    if stack or where not in inject:
+        raise _Refused("unbalanced braces")
+    for i in inject:
+        tokens[i] = ("other", "{ " + focus)
+    return "".join(text for _, text in tokens), tuple(projected)
+
+
+def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node) -> Constraint:
+    if _one(shapes, shape, SH.path) is not None:
+        raise _Refused("a property shape")
+    if any(next(shapes.subjects(p, shape), None) is not None for p in _SHAPE_REFS):
+        raise _Refused("another shape refers to this shape")
+    select = _one(shapes, node, SH.select)
+    if not isinstance(select, Literal) or not isinstance(select.value, str):
+        raise _Refused("no sh:select string")
+    messages = [*shapes.objects(node, SH.message), *shapes.objects(shape, SH.message)]
+    if not all(isinstance(m, Literal) and isinstance(m.value, str) for m in messages):
+        raise _Refused("a sh:message that is not a string")
+    try:  # its regular expressions also match inside strings and comments: refuse what it refuses
+        helper = SPARQLQueryHelper(None, node, select.value)  # type: ignore[no-untyped-call]
+        helper.check_invalid_sparql(select.value)  # type: ignore[no-untyped-call]
+    except ValidationFailure as exc:
+        raise _Refused(f"pySHACL rejects it: {exc}") from exc
+    query, variables = _rewrite(select.value, _focus_pattern(shapes, shape))
+    query = _prefixes(shapes, node) + query
+    try:
+        ox.Store().query(query)  # a syntax check: what Oxigraph cannot parse stays per node
+    except SyntaxError as exc:
+        raise _Refused(f"Oxigraph cannot parse the rewrite: {exc}") from exc
+    return Constraint(
+        shape=_node(shape),
+        node=_node(node),
+        severity=_ox(_one(shapes, shape, SH.severity) or SH.Violation),
+        messages=tuple(dict.fromkeys(str(m) for m in messages)),
+        variables=variables,
+        query=query,
+        deactivated=_is_true(_one(shapes, node, SH.deactivated))
+        or _is_true(_one(shapes, shape, SH.deactivated)),
+    )
+
+
+def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Constraint]]:
+    """(a new shapes graph without the `sh:sparql` links of the constraints this module takes,
+    those constraints). Constraints it cannot rewrite stay in the returned graph untouched."""
+    taken: list[Constraint] = []
+    rest = rdflib.Graph(namespace_manager=shapes.namespace_manager)
+    rest += shapes
+    for shape, node in sorted(shapes.subject_objects(SH.sparql), key=str):
+        with contextlib.suppress(_Refused):
+            taken.append(_take(shapes, shape, node))
+            rest.remove((shape, SH.sparql, node))
+    return rest, taken
+
+
+def refusal(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node) -> str | None:
+    """Why `split` leaves this constraint in the graph, or None when it takes it."""
+    try:
+        _take(shapes, shape, node)
+    except _Refused as exc:
+        return str(exc)
+    return None
+
+
+def _message(template: str, bindings: list[tuple[str, _Term]]) -> str:
+    """pySHACL's _format_sparql_based_result_message: re.sub per variable, in its order."""
+    for name, term in bindings:
+        pattern = f"{{[?$]{name}}}"
+        try:  # the value is read as a replacement template, as pySHACL reads it
+            template = re.sub(pattern, term.value, template)
+        except re.error:  # a bad escape ("\\s"): pySHACL raises; here the value as it is
+            template = re.sub(pattern, term.value.replace("\\", "\\\\"), template)
+    return template
+
+
+def _results(constraint: Constraint, data: ox.Store) -> Iterator[ox.Triple]:
+    if constraint.deactivated:
+        return
+    seen = set()
+    others = [v for v in constraint.variables if v not in ("this", "path", "value")]
+    solutions = data.query(constraint.query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"{constraint.node}: the rewrite is not a SELECT query")
+    for solution in solutions:
+        this, path, value = solution["this"], solution["path"], solution["value"]
+        bound = [(name, solution[name]) for name in others if solution[name] is not None]
+        key = (this, path, value, tuple(bound))
+        if key in seen:
+            continue
+        seen.add(key)
+        value = this if value is None else value  # pySHACL: the focus node, in messages too
+        path_binding = [] if path is None else [("path", path)]
+        bindings = [*bound, ("this", this), *path_binding, ("value", value)]
+        result = ox.BlankNode()
+        yield ox.Triple(result, _TYPE, _VALIDATION_RESULT)
+        yield ox.Triple(result, _RESULT_PREDICATES["focusNode"], this)
+        if path is not None:
+            yield ox.Triple(result, _RESULT_PREDICATES["resultPath"], path)
+        yield ox.Triple(result, _RESULT_PREDICATES["value"], value)
+        for text in dict.fromkeys(_message(m, bindings) for m in constraint.messages):
+            yield ox.Triple(result, _RESULT_PREDICATES["resultMessage"], ox.Literal(text))
+        yield ox.Triple(result, _RESULT_PREDICATES["resultSeverity"], constraint.severity)
+        yield ox.Triple(result, _RESULT_PREDICATES["sourceConstraintComponent"], _COMPONENT)
+        yield ox.Triple(result, _RESULT_PREDICATES["sourceShape"], constraint.shape)
+        yield ox.Triple(result, _SOURCE_CONSTRAINT, constraint.node)
+
+
+def evaluate(
+    constraints: list[Constraint], data: ox.Store, *, workers: int | None = None
+) -> list[ox.Triple]:
+    """SHACL report triples for every result: for each result a fresh blank node R with
+    R a sh:ValidationResult; sh:focusNode; sh:resultPath (if any); sh:value; sh:resultMessage (one
+    triple per message); sh:resultSeverity; sh:sourceConstraintComponent; sh:sourceShape;
+    sh:sourceConstraint. Shape/constraint nodes from the rdflib shapes graph become
+    pyoxigraph terms with the same identity (URIRef -> NamedNode(str), BNode -> BlankNode(str(bnode))).
+
+    The constraints run in ``workers`` threads (default: one per CPU): a Store answers queries
+    concurrently and pyoxigraph lets go of the GIL while it evaluates (×100: 6.5 s -> 3.3 s on
+    2 cores). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
+    """
+    count = min(len(constraints), workers or os.cpu_count() or 1)
+    if count <= 1:
+        return [triple for constraint in constraints for triple in _results(constraint, data)]
+    with ThreadPoolExecutor(count) as pool:
+        parts = pool.map(lambda constraint: list(_results(constraint, data)), constraints)
+        return [triple for part in parts for triple in part]
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TZ = r"(Z|[+-](0[1-9]|1[0-3]):[0-5][0-9]|[+-]00:(0[1-9]|[1-5][0-9])|[+-]14:00)?"
+_YEAR, _MONTH, _DAY = r"-?[1-9][0-9]{3}", r"(0[1-9]|1[0-2])", r"(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{0,8}[1-9])?"
+_INTEGER, _FRACTION = r"0|-?[1-9][0-9]{0,17}", r"\.[0-9]{0,16}[1-9]"
+_INTEGERS = """integer long int short byte nonNegativeInteger positiveInteger nonPositiveInteger
+    negativeInteger unsignedLong unsignedInt unsignedShort unsignedByte"""
+_CANONICAL = {  # lexical forms a Store gives back unchanged (tests/test_sparql.py checks each)
+    **{_XSD + name: re.compile(_INTEGER) for name in _INTEGERS.split()},
+    _XSD + "decimal": re.compile(f"-?[1-9][0-9]{{0,17}}({_FRACTION})?|-?0{_FRACTION}|0"),
+    _XSD + "boolean": re.compile("true|false"),
+    _XSD + "date": re.compile(f"{_YEAR}-{_MONTH}-{_DAY}{_TZ}"),
+    _XSD + "dateTime": re.compile(f"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}"),
+    _XSD + "time": re.compile(f"{_TIME}{_TZ}"),
+    _XSD + "gYear": re.compile(f"{_YEAR}{_TZ}"),
+    _XSD + "gYearMonth": re.compile(f"{_YEAR}-{_MONTH}{_TZ}"),
+}
+_UNCHANGED = {_XSD + name for name in ("string", "anyURI", "normalizedString", "token", "language")}
+
+
+def canonical_only(triples: Iterable[ox.Triple]) -> bool:
+    """True when a Store gives every literal of these triples back as written. Oxigraph keeps
+    numbers, booleans, dates, times and durations as values (``"+400"^^xsd:integer`` reads back
+    ``"400"``), so STR() and messages would differ from the per-node engines, which read the
+    lexical form; False for any such literal not in a form checked to survive (False: use turbo).
+    """
+    for triple in triples:
+        if type(term := triple.object) is ox.Literal:
+            datatype = term.datatype.value
+            if datatype.startswith(_XSD) and datatype not in _UNCHANGED:
+                pattern = _CANONICAL.get(datatype)
+                if pattern is None or pattern.fullmatch(term.value) is None:
+                    return False
+    return True
