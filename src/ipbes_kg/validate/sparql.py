@@ -279,7 +279,9 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Constraint]]:
     """(a new shapes graph without the `sh:sparql` links of the constraints this module takes,
     those constraints). Constraints it cannot rewrite stay in the returned graph untouched."""
     taken: list[Constraint] = []
-    rest = rdflib.Graph(namespace_manager=shapes.namespace_manager)
+    rest = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        rest.bind(prefix, namespace)
     rest += shapes
     for shape, node in sorted(shapes.subject_objects(SH.sparql), key=str):
         with contextlib.suppress(_Refused):
