@@ -284,6 +284,19 @@ def test_shape_message_severity_and_distinct() -> None:
     assert all(row[4] == ox.NamedNode(str(SH.Warning)) and len(row[3]) == 2 for row in rows)
 
 
+@pytest.mark.parametrize(
+    "select",
+    [
+        """SELECT $this ?path (CONCAT("v:", STR(?v)) AS ?label) ?v
+           WHERE { $this ?path ?v . FILTER (isLiteral(?v)) } ORDER BY ?label""",
+    ],
+)
+def test_projections(select: str) -> None:
+    constraint = 'sh:message "{?label} {?v} {$this}"@en ;'
+    rows = same(DATA, shapes_of(select, constraint=constraint))
+    assert rows and all(row[0] is not None for row in rows)
+
+
 def test_duplicate_rows_give_one_result() -> None:
     select = "SELECT $this ?path WHERE { $this ?path ?v . FILTER (?path = ex:names) }"
     same(
@@ -324,6 +337,7 @@ def test_deactivated(where: str) -> None:
         "SELECT ?x WHERE { GRAPH ?g { $this ex:p ?x } }",
         "SELECT $this ?failure WHERE { $this ex:p ?x BIND (true AS ?failure) }",
         "SELECT ?x WHERE { ?x ex:p ?y }",  # no $this
+        "SELECT DISTINCT ?path WHERE { $this ?path ?v }",  # not projected: turbo refuses it
         'SELECT $this WHERE { $this ex:p ?x FILTER (?x != "MINUS {") }',  # pySHACL refuses it
     ],
 )

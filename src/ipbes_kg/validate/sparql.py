@@ -22,14 +22,15 @@ constraint with an EXISTS in a group without T is refused.
 Refused (left in the shapes graph for the per-node engine): property shapes, shapes another
 shape refers to (sh:node, sh:property, lists of sh:and/sh:or/…), SPARQL targets, and queries
 with MINUS, sub-SELECT, VALUES, SERVICE, GRAPH, FROM, aggregates, GROUP BY, HAVING, LIMIT,
-OFFSET, ``SELECT *``, ``$currentShape``, ``$shapesGraph``, ``$PATH``, ``?failure``, a
+OFFSET, ``SELECT *``, a SELECT without ``$this``, ``$currentShape``, ``$shapesGraph``, ``$PATH``, ``?failure``, a
 re-bound ``?this``, or what pySHACL itself rejects: the rewrite is not equivalent for them.
 
 Results are built as pySHACL 0.40 builds them (pyshacl/constraints/sparql/
 sparql_based_constraints.py, constraints/constraint_component.py make_v_result): one per
-distinct (this, path, value, other variables) row; sh:value is ?value or else the focus node;
-sh:resultPath is ?path when bound; every sh:message of the constraint and of the shape, with
-``{?var}``/``{$var}`` replaced by the term's lexical form or IRI, as a plain literal.
+distinct (this, path, value, other variables) row; sh:value is ?value or else the focus node
+(``{?value}`` too); sh:resultPath is ?path when bound (any term); every sh:message of the
+constraint and of the shape, ``{?var}``/``{$var}`` replaced (re.sub) by the lexical form or
+IRI, as a plain literal: language tags dropped, as pySHACL drops them.
 """
 
 import contextlib
@@ -82,7 +83,7 @@ class Constraint:
     node: ox.NamedNode | ox.BlankNode
     severity: _Term
     messages: tuple[str, ...]  # templates: the constraint's sh:message, then the shape's
-    variables: tuple[str, ...]  # projected, in order; always includes "this"
+    variables: tuple[str, ...]  # projected, in order; "this" among them
     query: str  # the rewritten query, prefixes declared: readable, for debugging
     deactivated: bool
 
@@ -212,11 +213,8 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
     for i, name in variables.items():
         if name == "this":
             tokens[i] = ("var", "?this")  # $this and ?this are one variable; one spelling
-    if "this" not in projected:
-        after = sig[sig.index(start) + 1]
-        at = after if word[after] in ("DISTINCT", "REDUCED") else start
-        tokens[at] = (tokens[at][0], tokens[at][1] + " ?this")
-        projected.insert(0, "this")
+    if "this" not in projected:  # pyshacl-turbo refuses it; pySHACL leaves {$this} in messages
+        raise _Refused("the SELECT does not project $this")
     stack: list[tuple[int, bool]] = []  # the "{" open around here, and whether in an EXISTS
     mentions: set[int] = set()  # groups that mention ?this
     exists: set[int] = set()  # groups with an EXISTS of their own (not in an EXISTS)
@@ -281,7 +279,9 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Constraint]]:
     """(a new shapes graph without the `sh:sparql` links of the constraints this module takes,
     those constraints). Constraints it cannot rewrite stay in the returned graph untouched."""
     taken: list[Constraint] = []
-    rest = rdflib.Graph(namespace_manager=shapes.namespace_manager)
+    rest = rdflib.Graph()
+    for prefix, namespace in shapes.namespaces():
+        rest.bind(prefix, namespace)
     rest += shapes
     for shape, node in sorted(shapes.subject_objects(SH.sparql), key=str):
         with contextlib.suppress(_Refused):
