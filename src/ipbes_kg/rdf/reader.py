@@ -178,14 +178,15 @@ def load_store(paths: Iterable[Path]) -> ox.Store:
     return store
 
 
-def store_of(data: bytes, fmt: ox.RdfFormat, source: str) -> ox.Store:
-    """An in-memory store of RDF bytes that are not a file (N-Triples this program wrote from
-    a strict parse), loaded without a Python object per triple; errors name ``source``."""
+def store_of(triples: list[ox.Triple], ntriples: bytes) -> ox.Store:
+    """An in-memory store of strictly parsed triples, also given as the N-Triples written from
+    them. ``bulk_load`` of the text skips a Python object per triple but gives blank nodes new
+    labels, so when the text may hold one (``_:``) the triples are added as they are."""
     store = ox.Store()
-    try:
-        store.bulk_load(data, format=fmt)
-    except SyntaxError as exc:
-        raise syntax_error(source, exc) from exc
+    if b"_:" in ntriples:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    else:
+        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -162,7 +162,6 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     pyoxigraph store, in this thread while turbo runs in another. A store reads numbers and
     dates by value ("+400" as 400), so when a literal is not in canonical form they stay in
     turbo, which reads the lexical form (the shapes' own checks flag such literals anyway).
-    Blank nodes get new labels in the store: results on them read "(blank node)" either way.
     """
     import pyshacl_turbo
 
@@ -172,11 +171,7 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
         core, constraints = shapes, []
     with ThreadPoolExecutor(1, thread_name_prefix="ipbes-kg-turbo") as pool:
         engine_part = pool.submit(turbo.report, data.decode("utf-8"), core)
-        sparql_part = (
-            sparql.evaluate(constraints, store_of(data, ox.RdfFormat.N_TRIPLES, "the data"))
-            if constraints
-            else []
-        )
+        sparql_part = sparql.evaluate(constraints, store_of(triples, data)) if constraints else []
         try:
             return results.merge(engine_part.result(), sparql_part)
         except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
