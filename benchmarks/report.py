@@ -248,9 +248,22 @@ def _findings(results: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render(results: dict[str, Any], notes: Path | None = None) -> str:
+JENA_START, JENA_END = "<!-- jena-validate:start -->", "<!-- jena-validate:end -->"
+
+
+def jena_block(previous: Path) -> str:
+    """The section ``jena.py --write`` put in the report (kept when the report is rewritten)."""
+    text = previous.read_text(encoding="utf-8") if previous.is_file() else ""
+    if JENA_START not in text or JENA_END not in text:
+        return ""
+    return JENA_START + text.split(JENA_START, 1)[1].split(JENA_END, 1)[0] + JENA_END
+
+
+def render(results: dict[str, Any], notes: Path | None = None, jena: str = "") -> str:
     lines = _header(results) + _graphs(results)
     lines += ["## Targets", "", *targets_table(results), ""]
+    if jena:
+        lines += [jena, ""]
     for scale, entry in _by_scale(results):
         lines += _scale_table(scale, entry)
     if results.get("findings"):

@@ -42,7 +42,7 @@ from ops_query import bind_queries, cold_queries
 from ops_validate import validate
 from ops_warm import store_loads, warm_queries
 from pairs import Context
-from report import render
+from report import jena_block, render
 from servers import Server
 
 RESULTS_MD = BENCH / "RESULTS.md"
@@ -199,7 +199,9 @@ def _measure(ctx: Context, graphs: Graphs, results: dict[str, Any], save: Any) -
 def _main(args: argparse.Namespace, argv: list[str] | None) -> int:
     if args.render_only:
         stored = json.loads(RESULTS_JSON.read_text())
-        args.output.write_text(render(stored, args.notes), encoding="utf-8")
+        args.output.write_text(
+            render(stored, args.notes, jena_block(args.output)), encoding="utf-8"
+        )
         return 0
     started = time.monotonic()
 
@@ -235,7 +237,9 @@ def _main(args: argparse.Namespace, argv: list[str] | None) -> int:
         if "wall_seconds" in timing:  # something was measured
             save()
             if results["scales"]:
-                args.output.write_text(render(results, args.notes), encoding="utf-8")
+                args.output.write_text(
+                    render(results, args.notes, jena_block(args.output)), encoding="utf-8"
+                )
                 log(f"wrote {args.output} and {RESULTS_JSON}")
     return 0
 

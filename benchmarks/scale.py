@@ -130,7 +130,10 @@ def copy_triples(
 
 
 def replicate(
-    triples: list[ox.Triple], factor: int, distinct: bool = False, keep: frozenset[str] = frozenset()
+    triples: list[ox.Triple],
+    factor: int,
+    distinct: bool = False,
+    keep: frozenset[str] = frozenset(),
 ) -> Iterator[ox.Triple]:
     for k in range(factor):
         yield from copy_triples(triples, k, distinct, keep)

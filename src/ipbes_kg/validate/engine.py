@@ -31,6 +31,7 @@ from rdflib.term import Identifier
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
+from ipbes_kg.rdf import literals
 from ipbes_kg.rdf.names import curie
 from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples, store_of
 from ipbes_kg.rdf.terms import value_of
@@ -167,7 +168,7 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
 
     data = _ntriples(triples)
     core, constraints = sparql.split(shapes)
-    if constraints and not sparql.canonical_only(triples):
+    if constraints and not literals.canonical_only(triples):
         core, constraints = shapes, []
     with ThreadPoolExecutor(1, thread_name_prefix="ipbes-kg-turbo") as pool:
         engine_part = pool.submit(turbo.report, data.decode("utf-8"), core)
