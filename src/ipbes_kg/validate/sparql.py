@@ -45,16 +45,8 @@ import rdflib
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-_TOKEN = re.compile(
-    r"""(?P<ws>\s+)|(?P<comment>\#[^\n]*)
-    |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-        |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    |(?P<var>[?$]\w+)
-    |(?P<name>(?:[A-Za-z_][\w.-]*)?:(?:[\w.:%-]|\\.)*|[A-Za-z_]\w*|@[A-Za-z][\w-]*)
-    |(?P<other>.)""",
-    re.X | re.S,
-)
+from ipbes_kg.query import sparql_text
+
 _REFUSED_WORDS = {
     "MINUS", "VALUES", "SERVICE", "GRAPH", "FROM", "GROUP", "HAVING", "LIMIT", "OFFSET",
     "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT",
@@ -121,14 +113,15 @@ def _sparql_term(term: rdflib.term.Node) -> str:
     raise _Refused("a blank node or odd term as a target")
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "other" and match.group() in "\"'":
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset) of every token but comments (the project's SPARQL lexer)."""
+    found = []
+    for kind, value, offset in sparql_text.tokens(text):
+        if kind == "other" and value in "\"'":
             raise _Refused("unterminated string")
-        tokens.append((kind, match.group()))
-    return tokens
+        if kind != "comment":
+            found.append((kind, value, offset))
+    return found
 
 
 def _one(graph: rdflib.Graph, node: rdflib.term.Node, predicate: URIRef) -> rdflib.term.Node | None:
@@ -187,8 +180,8 @@ def _focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
 def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
     """The query with T joined into the groups that need it, and its projected variables."""
     tokens = _tokens(select)
-    sig = [i for i, (kind, _) in enumerate(tokens) if kind not in ("ws", "comment")]
-    word = {i: tokens[i][1].upper() if tokens[i][0] == "name" else "" for i in sig}
+    sig = range(len(tokens))
+    word = {i: tokens[i][1].upper() if tokens[i][0] == "word" else "" for i in sig}
     prev = {i: word[sig[n - 1]] if n else "" for n, i in enumerate(sig)}  # the word before
     if _REFUSED_WORDS & set(word.values()):
         raise _Refused("MINUS, VALUES, SERVICE, GRAPH, FROM, aggregates or solution modifiers")
@@ -213,9 +206,11 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
         depth += {"(": 1, ")": -1}.get(tokens[i][1], 0)
         if i in variables and (depth == 0 or prev[i] == "AS"):
             projected.append(variables[i])
-    for i, name in variables.items():
-        if name == "this":
-            tokens[i] = ("var", "?this")  # $this and ?this are one variable; one spelling
+    edits = {  # offset -> (length replaced, new text); $this and ?this are one variable
+        tokens[i][2]: (len(tokens[i][1]), "?this")
+        for i, name in variables.items()
+        if name == "this"
+    }
     if "this" not in projected:  # pyshacl-turbo refuses it; pySHACL leaves {$this} in messages
         raise _Refused("the SELECT does not project $this")
     stack: list[tuple[int, bool]] = []  # the "{" open around here, and whether in an EXISTS
@@ -240,8 +235,13 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
     if stack or where not in inject:
         raise _Refused("unbalanced braces")
     for i in inject:
-        tokens[i] = ("other", "{ " + focus)
-    return "".join(text for _, text in tokens), tuple(projected)
+        edits[tokens[i][2]] = (1, "{ " + focus)
+    parts, done = [], 0
+    for offset in sorted(edits):
+        length, text = edits[offset]
+        parts += [select[done:offset], text]
+        done = offset + length
+    return "".join([*parts, select[done:]]), tuple(projected)
 
 
 def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node) -> Constraint:
