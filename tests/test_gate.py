@@ -310,6 +310,41 @@ def test_ctrl_c_ends_a_validation_with_exit_130(checkout: Path) -> None:
     assert (process.returncode, out, err.lstrip("\n")) == (130, "", "error: interrupted\n")
 
 
+def test_ctrl_c_ends_a_turbo_validation_of_a_large_graph_at_once(checkout: Path) -> None:
+    """The engines run in threads (turbo's Rust code, the SPARQL constraints): none may keep
+    the process alive after Ctrl-C. Fifteen copies of the data (other entity IRIs) make a
+    graph that takes turbo many seconds."""
+    for k in range(1, 16):
+        for path in sorted((checkout / "data").glob("*.ttl")):
+            if not path.name.startswith("copy"):
+                text = path.read_text(encoding="utf-8")
+                moved = text.replace(
+                    "<https://w3id.org/ipbes-kg/id/", f"<https://w3id.org/ipbes-kg/id/copy{k}/"
+                )
+                (checkout / "data" / f"copy{k}-{path.name}").write_text(moved, encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ipbes_kg", "validate", "--no-baseline"],
+        cwd=checkout,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(5)  # read; the engines are running
+    process.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    ended = time.monotonic()
+    assert (process.returncode, out, err.lstrip("\n")) == (130, "", "error: interrupted\n")
+    assert ended - sent < 1.5, f"exit {ended - sent:.1f} s after Ctrl-C ({sent - started:.1f} s in)"
+
+
 def _on_a_terminal(cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
     """(exit code, stdout, stderr) of ``ipbes-kg ARGS`` with stderr on a pseudo-terminal."""
     environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}

@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -170,15 +169,14 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     core, constraints = sparql.split(shapes)
     if constraints and not literals.canonical_only(triples):
         core, constraints = shapes, []
-    with ThreadPoolExecutor(1, thread_name_prefix="ipbes-kg-turbo") as pool:
-        engine_part = pool.submit(turbo.report, data.decode("utf-8"), core)
-        sparql_part = sparql.evaluate(constraints, store_of(triples, data)) if constraints else []
-        try:
-            return results.merge(engine_part.result(), sparql_part)
-        except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
-            # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
-            reason = " ".join(str(exc).split())
-            raise UserError(f"shapes: not valid SHACL: {reason}") from exc
+    engine_part = _Background(lambda: turbo.report(data.decode("utf-8"), core))
+    sparql_part = sparql.evaluate(constraints, store_of(triples, data)) if constraints else []
+    try:
+        return results.merge(engine_part.wait(), sparql_part)
+    except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
+        # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
+        reason = " ".join(str(exc).split())
+        raise UserError(f"shapes: not valid SHACL: {reason}") from exc
 
 
 def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Triple]:
@@ -195,7 +193,8 @@ class _Background(Generic[T]):
 
     A Rust engine does not come back to the interpreter until it is done, so a SIGINT would
     wait for the end of the validation; the main thread waits in short steps instead and gets
-    KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process).
+    KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process; a
+    ``ThreadPoolExecutor`` would not do: the interpreter joins its threads before exiting).
     The engine's native code releases the GIL, so the main thread does the Python work of the
     report (scanning files for positions, the checks) on another core meanwhile.
     """

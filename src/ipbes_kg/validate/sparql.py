@@ -36,8 +36,8 @@ IRI, as a plain literal: language tags dropped, as pySHACL drops them.
 import contextlib
 import os
 import re
+import threading
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -367,6 +367,29 @@ def evaluate(
     count = min(len(constraints), workers or os.cpu_count() or 1)
     if count <= 1:
         return [triple for constraint in constraints for triple in _results(constraint, data)]
-    with ThreadPoolExecutor(count) as pool:
-        parts = pool.map(lambda constraint: list(_results(constraint, data)), constraints)
-        return [triple for part in parts for triple in part]
+    # daemon threads, not a ThreadPoolExecutor: the interpreter joins an executor's threads
+    # before it exits, so Ctrl-C would wait for the slowest query
+    parts: list[list[ox.Triple]] = [[] for _ in constraints]
+    errors: list[BaseException] = []
+    todo = iter(range(len(constraints)))
+    lock = threading.Lock()
+
+    def work() -> None:
+        while not errors:
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            try:
+                parts[i] = list(_results(constraints[i], data))
+            except BaseException as exc:  # raised in the caller's thread below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [triple for part in parts for triple in part]
