@@ -139,8 +139,9 @@ def _iri(node: Term | None) -> str:
     return node.value if isinstance(node, ox.NamedNode) else ""
 
 
-def _one(nodes: Described, node: Term | None, predicate: str) -> Term | None:
-    values = nodes.get(node, {}).get(predicate) if node is not None else None
+def _one(nodes: Described, node: Term | None, name: str) -> Term | None:
+    """The first value of ``node``'s ``sh:<name>`` in the report, if any."""
+    values = nodes.get(node, {}).get(_SH + name) if node is not None else None
     return values[0] if values else None
 
 
@@ -149,30 +150,21 @@ def _path(nodes: Described, path: Term | None) -> str:
         return ""
     if isinstance(path, ox.NamedNode):
         return curie(path.value)
-    inverse = _one(nodes, path, f"{_SH}inversePath")
+    inverse = _one(nodes, path, "inversePath")
     if inverse is not None:
         return f"^{_path(nodes, inverse)}"
     return "(complex path)"
 
 
-def _shape_text(shapes: Graph, shape: Term | None) -> str:
-    """The shape that produced a result; a blank property shape as <node shape>/<path>."""
+def _shape_text(shapes: Graph, nodes: Described, shape: Term | None) -> str:
+    """The shape that produced a result; a blank property shape as <node shape>/<path> (both
+    engines copy the shape's description, with its sh:path, into the report)."""
     if isinstance(shape, ox.NamedNode):
         return curie(shape.value)
     if not isinstance(shape, ox.BlankNode):
         return ""
-    node = BNode(shape.value)
-    owner, path_node = shapes.value(None, SH.property, node), shapes.value(node, SH.path)
-    inverse = shapes.value(path_node, SH.inversePath) if path_node is not None else None
-    path = (
-        curie(str(path_node))
-        if isinstance(path_node, URIRef)
-        else f"^{curie(str(inverse))}"
-        if isinstance(inverse, URIRef)
-        else "(complex path)"
-        if path_node is not None
-        else ""
-    )
+    owner = shapes.value(None, SH.property, BNode(shape.value))
+    path = _path(nodes, _one(nodes, shape, "path"))
     if isinstance(owner, URIRef):
         return f"{curie(str(owner))}/{path}" if path else curie(str(owner))
     return "(blank node)"
@@ -253,22 +245,19 @@ def from_report(
     shape_texts: dict[Term | None, str] = {}
     results = []
     for node in result_nodes(nodes):
-        props = nodes.get(node, {})
-
-        def one(name: str, props: dict[str, list[Term]] = props) -> Term | None:
-            values = props.get(_SH + name)
-            return values[0] if values else None
-
-        focus, path_node, value = one("focusNode"), one("resultPath"), one("value")
-        inverse = _one(nodes, path_node, f"{_SH}inversePath")
+        focus, value = _one(nodes, node, "focusNode"), _one(nodes, node, "value")
+        path_node = _one(nodes, node, "resultPath")
+        inverse = _one(nodes, path_node, "inversePath")
         found = locate(where, focus, path_node, value, inverse)
         messages = sorted(
-            m.value for m in props.get(f"{_SH}resultMessage", ()) if isinstance(m, ox.Literal)
+            m.value
+            for m in nodes.get(node, {}).get(f"{_SH}resultMessage", ())
+            if isinstance(m, ox.Literal)
         )
-        shape = one("sourceShape")
+        shape = _one(nodes, node, "sourceShape")
         if shape not in shape_texts:
-            shape_texts[shape] = _shape_text(shapes, shape)
-        severity = one("resultSeverity")
+            shape_texts[shape] = _shape_text(shapes, nodes, shape)
+        severity = _one(nodes, node, "resultSeverity")
         results.append(
             Result(
                 severity=_SEVERITY_OF.get(_iri(severity), "violation"),
@@ -277,7 +266,7 @@ def from_report(
                 path=_path(nodes, path_node),
                 value=_text(value),
                 message=_shorten_iris(messages[0]) if messages else "",
-                component=_text(one("sourceConstraintComponent")),
+                component=_text(_one(nodes, node, "sourceConstraintComponent")),
                 shape=shape_texts[shape],
                 file=found[0] if found else None,
                 line=found[1] if found else None,
