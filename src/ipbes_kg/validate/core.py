@@ -73,7 +73,7 @@ class Check:
     severity: Term
     messages: tuple[ox.Literal, ...]
     path: Term | None
-    path_triples: tuple[ox.Triple, ...]
+    described: tuple[ox.Triple, ...]  # a blank shape's sh:path, a blank path: copied as engines do
     components: tuple[ox.NamedNode, ...]
     kind: str
     query: str
@@ -92,7 +92,7 @@ class _Shape:
         )
         self.severity = ox_term(one(shapes, node, SH.severity) or SH.Violation)
         self.path: Term | None = None
-        self.path_triples: tuple[ox.Triple, ...] = ()
+        self.described: tuple[ox.Triple, ...] = ()
         self.checks: list[Check] = []
 
     def add(self, components: list[ox.NamedNode], kind: str, query: str) -> None:
@@ -100,7 +100,7 @@ class _Shape:
             raise Refused("a constraint without sh:message (pySHACL's generic messages)")
         self.checks.append(
             Check(
-                ox_node(self.node), self.severity, self.messages, self.path, self.path_triples,
+                ox_node(self.node), self.severity, self.messages, self.path, self.described,
                 tuple(components), kind, query,
             )
         )  # fmt: skip
@@ -124,8 +124,10 @@ def _property_checks(
     if path is None:
         raise Refused("a sh:property without sh:path")
     shape.path = ox_term(path)
+    if isinstance(prop, rdflib.BNode):
+        shape.described += (ox.Triple(ox_node(prop), ox_node(SH.path), shape.path),)
     if isinstance(path, rdflib.BNode):
-        shape.path_triples = tuple(
+        shape.described += tuple(
             ox.Triple(ox_node(path), ox_node(p), ox_term(o))
             for p, o in shapes.predicate_objects(path)
         )
@@ -223,7 +225,7 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
             if path is not None:
                 report.append(ox.Triple(result, _P["resultPath"], path))
     if report:
-        report += check.path_triples
+        report += check.described
     return report
 
 
