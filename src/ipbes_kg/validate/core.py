@@ -27,6 +27,7 @@ caller checks. ``tests/test_core.py`` compares every behaviour with pySHACL.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -234,9 +235,14 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
     return report
 
 
+def tasks(checks: list[Check], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
+    """One task per check, for ``pool.in_threads``; the focus graphs must be materialized."""
+    return [partial(_results, check, data) for check in checks]
+
+
 def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None) -> list[ox.Triple]:
     """The SHACL report triples of every check over ``data``, in ``workers`` threads
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""
     materialize(data, (check.focus for check in checks))
-    return in_threads([partial(_results, check, data) for check in checks], workers)
+    return in_threads(tasks(checks, data), workers)

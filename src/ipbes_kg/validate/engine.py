@@ -36,7 +36,8 @@ from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples, store_o
 from ipbes_kg.rdf.terms import value_of
 from ipbes_kg.validate import checks, core, results, sparql, turbo
 from ipbes_kg.validate.locate import Locator
-from ipbes_kg.validate.shapeterms import has_targets
+from ipbes_kg.validate.pool import in_threads
+from ipbes_kg.validate.shapeterms import has_targets, materialize
 
 if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHACL needs it
     from rdflib.plugins.sparql.sparql import Query
@@ -178,7 +179,8 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     set_part: list[ox.Triple] = []
     if constraints or checks:
         store = store_of(triples, data)
-        set_part = core.evaluate(checks, store) + sparql.evaluate(constraints, store)
+        materialize(store, [c.focus for c in checks] + [c.focus for c in constraints])
+        set_part = in_threads(core.tasks(checks, store) + sparql.tasks(constraints, store))
     try:
         return results.merge(engine_part.wait() if engine_part else [], set_part)
     except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:

@@ -9,11 +9,14 @@ cannot read faithfully raises :class:`Refused`, and the shape stays with the per
 
 import hashlib
 from collections.abc import Iterable
+from functools import partial
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SH, XSD
+
+from ipbes_kg.validate.pool import in_threads
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -118,9 +121,14 @@ def focus_lookup(select: str) -> str:
 def materialize(store: ox.Store, selects: Iterable[str]) -> None:
     """Write the focus nodes of each ``select`` into its graph (``focus_graph``), once."""
     present = {graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)}
-    for select in sorted(set(selects)):
-        graph = focus_graph(select)
-        if graph not in present:
-            store.update(
-                f"INSERT {{ GRAPH <{graph}> {{ ?this <{_FOCUS}> <{_FOCUS}> }} }} WHERE {select}"
-            )
+    updates = [
+        f"INSERT {{ GRAPH <{graph}> {{ ?this <{_FOCUS}> <{_FOCUS}> }} }} WHERE {select}"
+        for select in sorted(set(selects))
+        if (graph := focus_graph(select)) not in present
+    ]
+    in_threads([partial(_update, store, update) for update in updates])
+
+
+def _update(store: ox.Store, update: str) -> list[None]:
+    store.update(update)
+    return []

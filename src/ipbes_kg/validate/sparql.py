@@ -35,7 +35,7 @@ IRI, as a plain literal: language tags dropped, as pySHACL drops them.
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
@@ -312,7 +312,12 @@ def evaluate(
     The constraints run in ``workers`` threads (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
     """
     materialize(data, (c.focus for c in constraints))
-    return in_threads([partial(_results_list, c, data) for c in constraints], workers)
+    return in_threads(tasks(constraints, data), workers)
+
+
+def tasks(constraints: list[Constraint], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
+    """One task per constraint, for ``pool.in_threads``; the focus graphs must be materialized."""
+    return [partial(_results_list, c, data) for c in constraints]
 
 
 def _results_list(constraint: Constraint, data: ox.Store) -> list[ox.Triple]:
