@@ -34,8 +34,9 @@ from ipbes_kg.rdf import literals
 from ipbes_kg.rdf.names import curie
 from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples, store_of
 from ipbes_kg.rdf.terms import value_of
-from ipbes_kg.validate import checks, results, sparql, turbo
+from ipbes_kg.validate import checks, core, results, sparql, turbo
 from ipbes_kg.validate.locate import Locator
+from ipbes_kg.validate.shapeterms import has_targets
 
 if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHACL needs it
     from rdflib.plugins.sparql.sparql import Query
@@ -155,24 +156,31 @@ def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
 
 
 def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
-    """pyshacl-turbo's report (``ipbes_kg.validate.turbo``), its SPARQL constraints run apart.
+    """The report of the set-based evaluators, and pyshacl-turbo's for what they leave.
 
-    turbo runs each SPARQL constraint once per focus node (~30 s at ×100); those that
-    ``ipbes_kg.validate.sparql`` can rewrite run once over all their focus nodes in a
-    pyoxigraph store, in this thread while turbo runs in another. A store reads numbers and
-    dates by value ("+400" as 400), so when a literal is not in canonical form they stay in
-    turbo, which reads the lexical form (the shapes' own checks flag such literals anyway).
+    ``ipbes_kg.validate.sparql`` (SPARQL constraints) and ``ipbes_kg.validate.core`` (Core
+    constraints) evaluate each constraint once over all its focus nodes in a pyoxigraph store;
+    turbo (``ipbes_kg.validate.turbo``), per node, gets the shapes they cannot take, in another
+    thread, and is not started when none is left. A store reads numbers and dates by value
+    ("+400" as 400), so when a literal is not in canonical form every shape goes to turbo,
+    which reads the lexical form (the shapes' own checks flag such literals anyway).
     """
     import pyshacl_turbo
 
     data = _ntriples(triples)
-    core, constraints = sparql.split(shapes)
-    if constraints and not literals.canonical_only(triples):
-        core, constraints = shapes, []
-    engine_part = _Background(lambda: turbo.report(data.decode("utf-8"), core))
-    sparql_part = sparql.evaluate(constraints, store_of(triples, data)) if constraints else []
+    core_shapes, constraints = sparql.split(shapes)
+    rest, checks = core.split(core_shapes)
+    if (constraints or checks) and not literals.canonical_only(triples):
+        rest, constraints, checks = shapes, [], []
+    engine_part = None
+    if any(has_targets(rest, node) for node in set(rest.subjects())):
+        engine_part = _Background(lambda: turbo.report(data.decode("utf-8"), rest))
+    set_part: list[ox.Triple] = []
+    if constraints or checks:
+        store = store_of(triples, data)
+        set_part = core.evaluate(checks, store) + sparql.evaluate(constraints, store)
     try:
-        return results.merge(engine_part.wait(), sparql_part)
+        return results.merge(engine_part.wait() if engine_part else [], set_part)
     except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
         # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
         reason = " ".join(str(exc).split())

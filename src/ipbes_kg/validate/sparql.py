@@ -34,18 +34,27 @@ IRI, as a plain literal: language tags dropped, as pySHACL drops them.
 """
 
 import contextlib
-import os
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import RDF, RDFS, BNode, Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib import RDF, RDFS, Literal
+from rdflib.namespace import SH
 
 from ipbes_kg.query import sparql_text
+from ipbes_kg.validate.pool import in_threads
+from ipbes_kg.validate.shapeterms import (
+    Refused,
+    Term,
+    focus_pattern,
+    is_true,
+    one,
+    ox_node,
+    ox_term,
+)
 
 _REFUSED_WORDS = {
     "MINUS", "VALUES", "SERVICE", "GRAPH", "FROM", "GROUP", "HAVING", "LIMIT", "OFFSET",
@@ -67,7 +76,6 @@ _TYPE = ox.NamedNode(str(RDF.type))
 _VALIDATION_RESULT = ox.NamedNode(_SH + "ValidationResult")
 _COMPONENT = ox.NamedNode(_SH + "SPARQLConstraintComponent")
 _SOURCE_CONSTRAINT = ox.NamedNode(_SH + "sourceConstraint")
-_Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 @dataclass(frozen=True)
@@ -76,41 +84,11 @@ class Constraint:
 
     shape: ox.NamedNode | ox.BlankNode
     node: ox.NamedNode | ox.BlankNode
-    severity: _Term
+    severity: Term
     messages: tuple[str, ...]  # templates: the constraint's sh:message, then the shape's
     variables: tuple[str, ...]  # projected, in order; "this" among them
     query: str  # the rewritten query, prefixes declared: readable, for debugging
     deactivated: bool
-
-
-class _Refused(Exception):
-    """This constraint stays with the per-node engine."""
-
-
-def _ox(term: rdflib.term.Node) -> _Term:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-    raise _Refused(f"unsupported term {term!r}")
-
-
-def _node(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode:
-    if isinstance(node := _ox(term), ox.Literal):
-        raise _Refused("a literal as shape or constraint")
-    return node
-
-
-def _sparql_term(term: rdflib.term.Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        return str(_ox(term))
-    raise _Refused("a blank node or odd term as a target")
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -118,21 +96,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     found = []
     for kind, value, offset in sparql_text.tokens(text):
         if kind == "other" and value in "\"'":
-            raise _Refused("unterminated string")
+            raise Refused("unterminated string")
         if kind != "comment":
             found.append((kind, value, offset))
     return found
-
-
-def _one(graph: rdflib.Graph, node: rdflib.term.Node, predicate: URIRef) -> rdflib.term.Node | None:
-    values = list(graph.objects(node, predicate))
-    if len(values) > 1:
-        raise _Refused(f"more than one {predicate}")
-    return values[0] if values else None
-
-
-def _is_true(value: rdflib.term.Node | None) -> bool:
-    return isinstance(value, Literal) and value.value is True
 
 
 def _prefixes(shapes: rdflib.Graph, constraint: rdflib.term.Node) -> str:
@@ -144,37 +111,14 @@ def _prefixes(shapes: rdflib.Graph, constraint: rdflib.term.Node) -> str:
         own = set(shapes.objects(holder, SH.declare))
         declares = own if own and holder in ontologies else own | global_declares
         for declare in sorted(declares, key=str):
-            prefix = _one(shapes, declare, SH.prefix)
-            namespace = _one(shapes, declare, SH.namespace)
+            prefix = one(shapes, declare, SH.prefix)
+            namespace = one(shapes, declare, SH.namespace)
             if not isinstance(prefix, Literal) or not isinstance(namespace, Literal):
-                raise _Refused("a sh:declare without one sh:prefix and one sh:namespace")
+                raise Refused("a sh:declare without one sh:prefix and one sh:namespace")
             if prefixes.get(str(prefix), str(namespace)) != str(namespace):
-                raise _Refused(f"prefix {prefix} declared twice")
+                raise Refused(f"prefix {prefix} declared twice")
             prefixes[str(prefix)] = str(namespace)
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items())
-
-
-def _focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
-    """T: a sub-select of the shape's focus nodes (SHACL §2.1.3; pySHACL shape.focus_nodes)."""
-    if _one(shapes, shape, SH.target) is not None:
-        raise _Refused("sh:target (SHACL-AF)")
-    nodes = shapes.objects(shape, SH.targetNode)
-    alternatives = [f"VALUES ?this {{ {_sparql_term(n)} }}" for n in nodes]
-    classes = set(shapes.objects(shape, SH.targetClass))
-    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
-    if any(t in class_types for t in shapes.objects(shape, RDF.type)):
-        classes.add(shape)  # an implicit class target
-    if classes:
-        listed = " ".join(sorted(_sparql_term(c) for c in classes))
-        alternatives.append(
-            f"VALUES ?class {{ {listed} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class"
-        )
-    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
-        alternatives.append(f"?this {_sparql_term(p)} ?o")
-    for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
-        alternatives.append(f"?s {_sparql_term(p)} ?this")
-    union = " } UNION { ".join(alternatives) or "FILTER (false)"
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {{ {union} }} }} }}"
 
 
 def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
@@ -184,22 +128,22 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
     word = {i: tokens[i][1].upper() if tokens[i][0] == "word" else "" for i in sig}
     prev = {i: word[sig[n - 1]] if n else "" for n, i in enumerate(sig)}  # the word before
     if _REFUSED_WORDS & set(word.values()):
-        raise _Refused("MINUS, VALUES, SERVICE, GRAPH, FROM, aggregates or solution modifiers")
+        raise Refused("MINUS, VALUES, SERVICE, GRAPH, FROM, aggregates or solution modifiers")
     if list(word.values()).count("SELECT") != 1:
-        raise _Refused("not one SELECT (a sub-select)")
+        raise Refused("not one SELECT (a sub-select)")
     variables = {i: tokens[i][1][1:] for i in sig if tokens[i][0] == "var"}
     if _REFUSED_VARS & set(variables.values()):
-        raise _Refused("$currentShape, $shapesGraph, $PATH or ?failure")
+        raise Refused("$currentShape, $shapesGraph, $PATH or ?failure")
     if any(tokens[i][0] == "iri" and re.search(r"[?$]this", tokens[i][1]) for i in sig):
-        raise _Refused("an IRI token with ?this in it (a comparison without spaces?)")
+        raise Refused("an IRI token with ?this in it (a comparison without spaces?)")
     if "this" not in variables.values() or not _PYSHACL_BINDS_THIS.search(select):
-        raise _Refused("no $this that pySHACL would pre-bind")
+        raise Refused("no $this that pySHACL would pre-bind")
     if any(name == "this" and prev[i] == "AS" for i, name in variables.items()):
-        raise _Refused("?this re-bound with AS")
+        raise Refused("?this re-bound with AS")
     start = next(i for i in sig if word[i] == "SELECT")
     where = next((i for i in sig if i > start and tokens[i][1] == "{"), None)
     if where is None or any(tokens[i][1] == "*" for i in sig if start < i < where):
-        raise _Refused("SELECT * or no WHERE group")
+        raise Refused("SELECT * or no WHERE group")
     projected: list[str] = []
     depth = 0
     for i in (i for i in sig if start < i < where):
@@ -212,7 +156,7 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
         if name == "this"
     }
     if "this" not in projected:  # pyshacl-turbo refuses it; pySHACL leaves {$this} in messages
-        raise _Refused("the SELECT does not project $this")
+        raise Refused("the SELECT does not project $this")
     stack: list[tuple[int, bool]] = []  # the "{" open around here, and whether in an EXISTS
     mentions: set[int] = set()  # groups that mention ?this
     exists: set[int] = set()  # groups with an EXISTS of their own (not in an EXISTS)
@@ -222,18 +166,18 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
             stack.append((i, prev[i] == "EXISTS" or bool(stack and stack[-1][1])))
         elif tokens[i][1] == "}":
             if not stack:
-                raise _Refused("unbalanced braces")
+                raise Refused("unbalanced braces")
             opened, in_exists = stack.pop()
             if not in_exists and (opened == where or opened in mentions):
                 inject.append(opened)
             elif not in_exists and opened in exists:
-                raise _Refused("EXISTS in a group without T: Oxigraph may see outer variables")
+                raise Refused("EXISTS in a group without T: Oxigraph may see outer variables")
         elif variables.get(i) == "this":
             mentions.update(opened for opened, _ in stack)
         elif word[i] == "EXISTS" and stack and not stack[-1][1]:
             exists.add(stack[-1][0])
     if stack or where not in inject:
-        raise _Refused("unbalanced braces")
+        raise Refused("unbalanced braces")
     for i in inject:
         edits[tokens[i][2]] = (1, "{ " + focus)
     parts, done = [], 0
@@ -245,16 +189,16 @@ def _rewrite(select: str, focus: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node) -> Constraint:
-    if _one(shapes, shape, SH.path) is not None:
-        raise _Refused("a property shape")
+    if one(shapes, shape, SH.path) is not None:
+        raise Refused("a property shape")
     if any(next(shapes.subjects(p, shape), None) is not None for p in _SHAPE_REFS):
-        raise _Refused("another shape refers to this shape")
-    select = _one(shapes, node, SH.select)
+        raise Refused("another shape refers to this shape")
+    select = one(shapes, node, SH.select)
     if not isinstance(select, Literal) or not isinstance(select.value, str):
-        raise _Refused("no sh:select string")
+        raise Refused("no sh:select string")
     messages = [*shapes.objects(node, SH.message), *shapes.objects(shape, SH.message)]
     if not all(isinstance(m, Literal) and isinstance(m.value, str) for m in messages):
-        raise _Refused("a sh:message that is not a string")
+        raise Refused("a sh:message that is not a string")
     if _PYSHACL_MAY_REJECT.search(select.value):
         # its regular expressions also match inside strings and comments: refuse what it
         # refuses (imported only here: pySHACL takes ~0.2 s to import, turbo does not need it)
@@ -265,22 +209,22 @@ def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node)
             helper = SPARQLQueryHelper(None, node, select.value)  # type: ignore[no-untyped-call]
             helper.check_invalid_sparql(select.value)  # type: ignore[no-untyped-call]
         except ValidationFailure as exc:
-            raise _Refused(f"pySHACL rejects it: {exc}") from exc
-    query, variables = _rewrite(select.value, _focus_pattern(shapes, shape))
+            raise Refused(f"pySHACL rejects it: {exc}") from exc
+    query, variables = _rewrite(select.value, focus_pattern(shapes, shape))
     query = _prefixes(shapes, node) + query
     try:
         ox.Store().query(query)  # a syntax check: what Oxigraph cannot parse stays per node
     except SyntaxError as exc:
-        raise _Refused(f"Oxigraph cannot parse the rewrite: {exc}") from exc
+        raise Refused(f"Oxigraph cannot parse the rewrite: {exc}") from exc
     return Constraint(
-        shape=_node(shape),
-        node=_node(node),
-        severity=_ox(_one(shapes, shape, SH.severity) or SH.Violation),
+        shape=ox_node(shape),
+        node=ox_node(node),
+        severity=ox_term(one(shapes, shape, SH.severity) or SH.Violation),
         messages=tuple(dict.fromkeys(str(m) for m in messages)),
         variables=variables,
         query=query,
-        deactivated=_is_true(_one(shapes, node, SH.deactivated))
-        or _is_true(_one(shapes, shape, SH.deactivated)),
+        deactivated=is_true(one(shapes, node, SH.deactivated))
+        or is_true(one(shapes, shape, SH.deactivated)),
     )
 
 
@@ -293,7 +237,7 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Constraint]]:
         rest.bind(prefix, namespace)
     rest += shapes
     for shape, node in sorted(shapes.subject_objects(SH.sparql), key=str):
-        with contextlib.suppress(_Refused):
+        with contextlib.suppress(Refused):
             taken.append(_take(shapes, shape, node))
             rest.remove((shape, SH.sparql, node))
     return rest, taken
@@ -303,12 +247,12 @@ def refusal(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Nod
     """Why `split` leaves this constraint in the graph, or None when it takes it."""
     try:
         _take(shapes, shape, node)
-    except _Refused as exc:
+    except Refused as exc:
         return str(exc)
     return None
 
 
-def _message(template: str, bindings: list[tuple[str, _Term]]) -> str:
+def _message(template: str, bindings: list[tuple[str, Term]]) -> str:
     """pySHACL's _format_sparql_based_result_message: re.sub per variable, in its order."""
     for name, term in bindings:
         pattern = f"{{[?$]{name}}}"
@@ -360,36 +304,10 @@ def evaluate(
     sh:sourceConstraint. Shape/constraint nodes from the rdflib shapes graph become
     pyoxigraph terms with the same identity (URIRef -> NamedNode(str), BNode -> BlankNode(str(bnode))).
 
-    The constraints run in ``workers`` threads (default: one per CPU): a Store answers queries
-    concurrently and pyoxigraph lets go of the GIL while it evaluates (×100: 6.5 s -> 3.3 s on
-    2 cores). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
+    The constraints run in ``workers`` threads (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
     """
-    count = min(len(constraints), workers or os.cpu_count() or 1)
-    if count <= 1:
-        return [triple for constraint in constraints for triple in _results(constraint, data)]
-    # daemon threads, not a ThreadPoolExecutor: the interpreter joins an executor's threads
-    # before it exits, so Ctrl-C would wait for the slowest query
-    parts: list[list[ox.Triple]] = [[] for _ in constraints]
-    errors: list[BaseException] = []
-    todo = iter(range(len(constraints)))
-    lock = threading.Lock()
+    return in_threads([partial(_results_list, c, data) for c in constraints], workers)
 
-    def work() -> None:
-        while not errors:
-            with lock:
-                i = next(todo, None)
-            if i is None:
-                return
-            try:
-                parts[i] = list(_results(constraints[i], data))
-            except BaseException as exc:  # raised in the caller's thread below
-                errors.append(exc)
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return [triple for part in parts for triple in part]
+def _results_list(constraint: Constraint, data: ox.Store) -> list[ox.Triple]:
+    return list(_results(constraint, data))

@@ -1,0 +1,319 @@
+"""SHACL Core constraint parameters as SPARQL expressions, for the set-based ``core``.
+
+Each value test is an expression on one variable that is true when the value conforms to that
+one constraint, as pySHACL 0.40 decides it (constraints/core/*.py): sh:class follows
+rdf:type/rdfs:subClassOf* in the data graph and fails on literals; sh:pattern and the lengths
+fail on blank nodes and read IRIs as their text; sh:languageIn compares lower-cased tags, or
+their first subtag; sh:in is term identity, not value equality; a range fails when the values
+cannot be compared. The caller wraps each test in COALESCE(…, false): an error is a failure.
+Conformance to a whole shape (sh:node, sh:or, sh:qualifiedValueShape) is the conjunction of
+its tests, and of NOT EXISTS/EXISTS patterns for its property shapes.
+
+sh:pattern: pySHACL matches with Python's ``re``, Oxigraph with Rust's ``regex``. They agree on
+the syntax both accept, except Python's ``$``, which also matches before a final newline: each
+``$`` becomes ``\\n?$``. Lookaround, back-references, ``\\Z`` and the flags "x" and "q" are
+refused (the shape stays with the per-node engine).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, RDFS
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+
+from ipbes_kg.validate.shapeterms import Refused, is_true, one, sparql_term
+
+_VALUE = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.languageIn, SH["in"],
+    SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength,
+    SH.maxLength, SH.node, SH["or"],
+}  # fmt: skip
+_COUNT = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.hasValue, SH.qualifiedValueShape,
+          SH.disjoint}  # fmt: skip
+_NODE_ONLY = {SH.property, SH.closed, SH.hasValue}
+_NOT_PARAMETERS = {
+    SH.path, SH.severity, SH.message, SH.name, SH.description, SH.order, SH.group,
+    SH.defaultValue, SH.deactivated, SH.targetNode, SH.targetClass, SH.targetSubjectsOf,
+    SH.targetObjectsOf, SH.flags, SH.ignoredProperties, SH.qualifiedMinCount,
+    SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
+}  # fmt: skip
+_RANGES = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">",
+           SH.maxExclusive: "<"}  # fmt: skip
+_KINDS = {
+    SH.IRI: "isIRI({v})", SH.BlankNode: "isBlank({v})", SH.Literal: "isLiteral({v})",
+    SH.BlankNodeOrIRI: "(isIRI({v}) || isBlank({v}))",
+    SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
+    SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
+}  # fmt: skip
+_CLASS_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+_NAMES = {
+    SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind", SH.pattern: "Pattern",
+    SH.languageIn: "LanguageIn", SH["in"]: "In", SH.minInclusive: "MinInclusive",
+    SH.maxInclusive: "MaxInclusive", SH.minExclusive: "MinExclusive",
+    SH.maxExclusive: "MaxExclusive", SH.minLength: "MinLength", SH.maxLength: "MaxLength",
+    SH.node: "Node", SH["or"]: "Or",
+}  # fmt: skip
+
+
+def component(name: str) -> ox.NamedNode:
+    """sh:<name>ConstraintComponent."""
+    return ox.NamedNode(f"{SH}{name}ConstraintComponent")
+
+
+def is_property_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
+    return (shape, SH.path, None) in shapes
+
+
+def python_regex(pattern: str, flags: str) -> str:
+    """A Python ``re`` pattern as a Rust ``regex`` one that matches the same strings."""
+    if set(flags) - set("ism"):
+        raise Refused(f"sh:flags {flags!r}")
+    out, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            if char in "Z123456789":
+                raise Refused(f"\\{char} in a sh:pattern")
+            out.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            in_class = True
+            out.append(char)
+        elif char == "$" and "m" not in flags:
+            out.append("\\n?$")
+        else:
+            out.append(char)
+    if "(?" in pattern:
+        raise Refused("lookaround or an inline flag in a sh:pattern")
+    return "".join(out)
+
+
+def value_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node, subject: str, value: str) -> str:
+    """The triple pattern from ``subject`` to ``value`` along the shape's sh:path."""
+    path = one(shapes, shape, SH.path)
+    if isinstance(path, rdflib.URIRef):
+        return f"{subject} <{path}> {value} ."
+    inverse = one(shapes, path, SH.inversePath) if isinstance(path, rdflib.BNode) else None
+    if isinstance(inverse, rdflib.URIRef) and len(set(shapes.predicate_objects(path))) == 1:
+        return f"{value} <{inverse}> {subject} ."
+    raise Refused("a path other than a predicate or its sh:inversePath")
+
+
+class Expressions:
+    """Tests and conformance of the shapes of one shapes graph; fresh variable names."""
+
+    def __init__(self, shapes: rdflib.Graph) -> None:
+        self.shapes = shapes
+        self._names = itertools.count()
+
+    def _var(self) -> str:
+        return f"?_v{next(self._names)}"
+
+    def constant(self, term: rdflib.term.Node) -> str:
+        return sparql_term(term)
+
+    def _list(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return list(Collection(self.shapes, node))
+
+    def _parameters(self, shape: rdflib.term.Node, allowed: set[rdflib.URIRef]) -> None:
+        for p in set(self.shapes.predicates(shape)):
+            if str(p).startswith(str(SH)) and p not in allowed | _NOT_PARAMETERS:
+                raise Refused(f"{p} here")
+
+    def value_tests(self, shape: rdflib.term.Node, v: str) -> tuple[list[ox.NamedNode], list[str]]:
+        """(one component per test, the tests of ``v``) for the value parameters of ``shape``."""
+        prop = is_property_shape(self.shapes, shape)
+        self._parameters(shape, _VALUE | (_COUNT if prop else _NODE_ONLY))
+        components, tests = [], []
+        for p in sorted(_VALUE, key=str):
+            for value in sorted(self.shapes.objects(shape, p), key=str):
+                components.append(component(_NAMES[p]))
+                tests.append(self._test(shape, p, value, v))
+        return components, tests
+
+    def _test(
+        self, shape: rdflib.term.Node, p: rdflib.URIRef, value: rdflib.term.Node, v: str
+    ) -> str:
+        if p == SH["class"]:
+            return f"EXISTS {{ {v} {_CLASS_OF} {self.constant(value)} }}"
+        if p == SH.datatype:
+            if value in (RDFS.Literal, RDFS.Datatype):
+                raise Refused(f"sh:datatype {value}")
+            if value == RDF.langString:
+                return f'(isLiteral({v}) && lang({v}) != "")'
+            return f"(isLiteral({v}) && datatype({v}) = {self.constant(value)})"
+        if p == SH.nodeKind:
+            if value not in _KINDS:
+                raise Refused(f"sh:nodeKind {value}")
+            return _KINDS[value].format(v=v)
+        if p == SH.pattern:
+            flags = one(self.shapes, shape, SH.flags)
+            regex = python_regex(str(value), str(flags or ""))
+            flag_text = f", {sparql_term(rdflib.Literal(str(flags)))}" if flags else ""
+            return f"(!isBlank({v}) && REGEX(STR({v}), {sparql_term(rdflib.Literal(regex))}{flag_text}))"
+        if p == SH.languageIn:
+            tags = [str(t).lower() for t in self._list(value)]
+            if "*" in tags:
+                return f'(isLiteral({v}) && lang({v}) != "")'
+            listed = ", ".join(sparql_term(rdflib.Literal(t)) for t in tags) or '""'
+            first = f'STRBEFORE(CONCAT(LCASE(lang({v})), "-"), "-")'
+            return (
+                f'(isLiteral({v}) && lang({v}) != "" && '
+                f"(LCASE(lang({v})) IN ({listed}) || {first} IN ({listed})))"
+            )
+        if p == SH["in"]:
+            members = [f"sameTerm({v}, {self.constant(m)})" for m in self._list(value)]
+            return "(" + (" || ".join(members) or "false") + ")"
+        if p in _RANGES:
+            return f"({v} {_RANGES[p]} {self.constant(value)})"
+        if p in (SH.minLength, SH.maxLength):
+            if not isinstance(value, rdflib.Literal) or not isinstance(value.value, int):
+                raise Refused(f"{p} {value}")
+            if p == SH.minLength and value.value == 0:
+                return "true"
+            op = ">=" if p == SH.minLength else "<="
+            return f"(!isBlank({v}) && STRLEN(STR({v})) {op} {value.value})"
+        if p == SH.node:
+            return self.conforms(value, v)
+        if p == SH["or"]:
+            return (
+                "(" + (" || ".join(self.conforms(s, v) for s in self._list(value)) or "false") + ")"
+            )
+        raise Refused(f"{p}")  # pragma: no cover - _VALUE lists what is handled
+
+    def conforms(self, shape: rdflib.term.Node, v: str, depth: int = 0) -> str:
+        """True when ``v`` conforms to ``shape`` (a shape reached by sh:node, sh:or, …)."""
+        if depth > 8:
+            raise Refused("shapes nested too deep (recursive?)")
+        if is_true(one(self.shapes, shape, SH.deactivated)):
+            return "true"
+        if is_property_shape(self.shapes, shape):
+            return self._conforms_property(shape, v)
+        self._parameters(shape, _VALUE | {SH.property, SH.hasValue})
+        _, tests = self.value_tests(shape, v)
+        parts = [f"COALESCE({t}, false)" for t in tests]
+        value = one(self.shapes, shape, SH.hasValue)
+        if value is not None:
+            parts.append(f"sameTerm({v}, {self.constant(value)})")
+        for prop in sorted(self.shapes.objects(shape, SH.property), key=str):
+            parts.append(self._conforms_property(prop, v))
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def _conforms_property(self, prop: rdflib.term.Node, v: str) -> str:
+        self._parameters(prop, _VALUE | {SH.minCount, SH.maxCount, SH.hasValue})
+        if is_true(one(self.shapes, prop, SH.deactivated)):
+            return "true"
+        y = self._var()
+        pattern = value_pattern(self.shapes, prop, v, y)
+        _, tests = self.value_tests(prop, y)
+        parts = []
+        if tests:
+            ok = " && ".join(f"COALESCE({t}, false)" for t in tests)
+            parts.append(f"NOT EXISTS {{ {pattern} FILTER (!({ok})) }}")
+        low, high = one(self.shapes, prop, SH.minCount), one(self.shapes, prop, SH.maxCount)
+        if (low is not None and int(low) > 1) or (high is not None and int(high) > 1):
+            raise Refused("a count above 1 in a nested shape")
+        if low is not None and int(low) == 1:
+            parts.append(f"EXISTS {{ {pattern} }}")
+        if high is not None:
+            other = self._var()
+            second = pattern.replace(y, other)
+            parts.append(
+                f"NOT EXISTS {{ {pattern} }}" if int(high) == 0
+                else f"NOT EXISTS {{ {pattern} {second} FILTER (!sameTerm({y}, {other})) }}"
+            )  # fmt: skip
+        value = one(self.shapes, prop, SH.hasValue)
+        if value is not None:
+            parts.append(f"EXISTS {{ {pattern} FILTER (sameTerm({y}, {self.constant(value)})) }}")
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def count_queries(
+        self, prop: rdflib.term.Node, focus: str, pattern: str
+    ) -> list[tuple[str, str]]:
+        """(component name, query) for the parameters of a property shape counted per focus
+        node; each row of a query is one result (with ?value for sh:disjoint)."""
+        found: list[tuple[str, str]] = []
+        grouped = "SELECT ?this WHERE {{ {focus} {body} }} GROUP BY ?this HAVING ({having})"
+        low, high = one(self.shapes, prop, SH.minCount), one(self.shapes, prop, SH.maxCount)
+        if low is not None and int(low) == 1:
+            found.append(
+                ("MinCount", f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {pattern} }} }}")
+            )
+        elif low is not None and int(low) > 1:
+            body = f"OPTIONAL {{ {pattern} }}"
+            found.append(
+                (
+                    "MinCount",
+                    grouped.format(
+                        focus=focus, body=body, having=f"COUNT(DISTINCT ?value) < {int(low)}"
+                    ),
+                )
+            )
+        if high is not None:
+            found.append(
+                (
+                    "MaxCount",
+                    grouped.format(
+                        focus=focus, body=pattern, having=f"COUNT(DISTINCT ?value) > {int(high)}"
+                    ),
+                )
+            )
+        value = one(self.shapes, prop, SH.hasValue)
+        if value is not None:
+            test = f"FILTER (sameTerm(?value, {self.constant(value)}))"
+            found.append(
+                (
+                    "HasValue",
+                    f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {pattern} {test} }} }}",
+                )
+            )
+        if is_true(one(self.shapes, prop, SH.uniqueLang)):
+            body = f'{pattern} FILTER (isLiteral(?value) && lang(?value) != "")'
+            found.append(
+                (
+                    "UniqueLang",
+                    f"SELECT ?this WHERE {{ {focus} {body} }} GROUP BY ?this (LCASE(lang(?value))) HAVING (COUNT(DISTINCT ?value) > 1)",
+                )
+            )
+        for other in sorted(self.shapes.objects(prop, SH.disjoint), key=str):
+            found.append(
+                (
+                    "Disjoint",
+                    f"SELECT ?this ?value WHERE {{ {focus} {pattern} ?this {self.constant(other)} ?value }}",
+                )
+            )
+        qualified = one(self.shapes, prop, SH.qualifiedValueShape)
+        if qualified is not None:
+            if is_true(one(self.shapes, prop, SH.qualifiedValueShapesDisjoint)):
+                raise Refused("sh:qualifiedValueShapesDisjoint")
+            body = f"OPTIONAL {{ {pattern} FILTER ({self.conforms(qualified, '?value')}) }}"
+            for name, bound, op in (("QualifiedMinCount", SH.qualifiedMinCount, "<"),
+                                    ("QualifiedMaxCount", SH.qualifiedMaxCount, ">")):  # fmt: skip
+                limit = one(self.shapes, prop, bound)
+                if limit is not None:
+                    having = f"COUNT(DISTINCT ?value) {op} {int(limit)}"
+                    found.append((name, grouped.format(focus=focus, body=body, having=having)))
+        return found
+
+    def closed_allowed(self, shape: rdflib.term.Node) -> list[rdflib.URIRef]:
+        """The predicates a closed shape allows: its property shapes' IRI paths and sh:ignoredProperties."""
+        allowed = {
+            path
+            for prop in self.shapes.objects(shape, SH.property)
+            if isinstance(path := one(self.shapes, prop, SH.path), rdflib.URIRef)
+        }
+        ignored = one(self.shapes, shape, SH.ignoredProperties)
+        if ignored is not None:
+            for p in self._list(ignored):
+                if not isinstance(p, rdflib.URIRef):
+                    raise Refused("a sh:ignoredProperties member that is not an IRI")
+                allowed.add(p)
+        return sorted(allowed, key=str)

@@ -1,0 +1,93 @@
+"""What the set-based evaluators (``sparql``, ``core``) read from a shapes graph the same way.
+
+Both take shapes out of the per-node engine's hands and must read them exactly as pySHACL
+does: a shape's focus nodes (SHACL §2.1.3), its single-valued parameters, and its terms as
+pyoxigraph terms with the same identity (``URIRef`` → ``NamedNode``, ``BNode`` →
+``BlankNode(str(bnode))``), so report triples name the shapes graph's own nodes. Anything they
+cannot read faithfully raises :class:`Refused`, and the shape stays with the per-node engine.
+"""
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import RDF, RDFS, BNode, Literal, URIRef
+from rdflib.namespace import SH, XSD
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class Refused(Exception):
+    """This shape or constraint stays with the per-node engine (the message says why)."""
+
+
+def ox_term(term: rdflib.term.Node) -> Term:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise Refused(f"unsupported term {term!r}")
+
+
+def ox_node(term: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode:
+    if isinstance(node := ox_term(term), ox.Literal):
+        raise Refused("a literal as shape or constraint")
+    return node
+
+
+def sparql_term(term: rdflib.term.Node) -> str:
+    """An IRI or literal as SPARQL text (a blank node cannot be written into a query)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return str(ox_term(term))
+    raise Refused("a blank node or odd term where a constant is needed")
+
+
+def one(graph: rdflib.Graph, node: rdflib.term.Node, predicate: URIRef) -> rdflib.term.Node | None:
+    """The value of a single-valued parameter, None when absent; refused when repeated."""
+    values = list(graph.objects(node, predicate))
+    if len(values) > 1:
+        raise Refused(f"more than one {predicate}")
+    return values[0] if values else None
+
+
+def is_true(value: rdflib.term.Node | None) -> bool:
+    return isinstance(value, Literal) and value.value is True
+
+
+def has_targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
+    """Whether the shape has focus nodes of its own (declared targets or an implicit class)."""
+    targets = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    if any((shape, p, None) in shapes for p in targets):
+        return True
+    return _is_class(shapes, shape)
+
+
+def _is_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
+    class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
+    return any(t in class_types for t in shapes.objects(shape, RDF.type))
+
+
+def focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
+    """T: a sub-select of the shape's focus nodes (SHACL §2.1.3; pySHACL shape.focus_nodes)."""
+    if one(shapes, shape, SH.target) is not None:
+        raise Refused("sh:target (SHACL-AF)")
+    nodes = shapes.objects(shape, SH.targetNode)
+    alternatives = [f"VALUES ?this {{ {sparql_term(n)} }}" for n in nodes]
+    classes = set(shapes.objects(shape, SH.targetClass))
+    if _is_class(shapes, shape):
+        classes.add(shape)  # an implicit class target
+    if classes:
+        listed = " ".join(sorted(sparql_term(c) for c in classes))
+        alternatives.append(
+            f"VALUES ?class {{ {listed} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class"
+        )
+    for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
+        alternatives.append(f"?this {sparql_term(p)} ?o")
+    for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
+        alternatives.append(f"?s {sparql_term(p)} ?this")
+    union = " } UNION { ".join(alternatives) or "FILTER (false)"
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {{ {union} }} }} }}"
