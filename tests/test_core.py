@@ -94,6 +94,10 @@ def rows(report: list[ox.Triple]) -> Counter[Row]:
         focus, value, component, severity, shape = (one(name) for name in names)
         path = described(nodes, one("resultPath"))  # [ sh:inversePath p ] as ((inversePath, p),)
         messages = frozenset(fields.get(_SH + "resultMessage", []))
+        # a blank source shape's sh:path must be in the report too (results.py shows it)
+        shape_path = [described(nodes, p) for p in nodes.get(shape, {}).get(_SH + "path", [])]
+        if isinstance(shape, ox.BlankNode):
+            shape = (shape, *shape_path)
         found[(focus, path, value, component, severity, shape, messages)] += 1
     return found
 
