@@ -45,9 +45,11 @@ from ipbes_kg.validate.pool import in_threads
 from ipbes_kg.validate.shapeterms import (
     Refused,
     Term,
+    focus_lookup,
     focus_pattern,
     has_targets,
     is_true,
+    materialize,
     one,
     ox_node,
     ox_term,
@@ -77,13 +79,14 @@ class Check:
     components: tuple[ox.NamedNode, ...]
     kind: str
     query: str
+    focus: str  # the sub-select of the focus nodes, materialized before the query runs
 
 
 class _Shape:
     """The common parts of the checks of one shape (a node shape or a property shape)."""
 
-    def __init__(self, shapes: rdflib.Graph, node: rdflib.term.Node, focus: str) -> None:
-        self.shapes, self.node, self.focus = shapes, node, focus
+    def __init__(self, shapes: rdflib.Graph, node: rdflib.term.Node, select: str) -> None:
+        self.shapes, self.node, self.select = shapes, node, select
         messages = list(shapes.objects(node, SH.message))
         if not all(isinstance(m, rdflib.Literal) for m in messages):
             raise Refused("a sh:message that is not a literal")
@@ -101,7 +104,7 @@ class _Shape:
         self.checks.append(
             Check(
                 ox_node(self.node), self.severity, self.messages, self.path, self.described,
-                tuple(components), kind, query,
+                tuple(components), kind, query, self.select,
             )
         )  # fmt: skip
 
@@ -115,9 +118,10 @@ def _tests_query(focus: str, pattern: str, tests: list[str]) -> str:
 
 
 def _property_checks(
-    shapes: rdflib.Graph, prop: rdflib.term.Node, focus: str, ex: Expressions
+    shapes: rdflib.Graph, prop: rdflib.term.Node, select: str, ex: Expressions
 ) -> list[Check]:
-    shape = _Shape(shapes, prop, focus)
+    shape = _Shape(shapes, prop, select)
+    focus = focus_lookup(select)
     if is_true(one(shapes, prop, SH.deactivated)):
         return []
     path = one(shapes, prop, SH.path)
@@ -142,13 +146,14 @@ def _property_checks(
 
 def _shape_checks(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[Check]:
     """Every check of a shape with targets; Refused when any part cannot be taken."""
-    focus = focus_pattern(shapes, node)
+    select = focus_pattern(shapes, node)
+    focus = focus_lookup(select)
     ex = Expressions(shapes)
     if is_true(one(shapes, node, SH.deactivated)):
         return []
     if is_property_shape(shapes, node):
-        return _property_checks(shapes, node, focus, ex)
-    shape = _Shape(shapes, node, focus)
+        return _property_checks(shapes, node, select, ex)
+    shape = _Shape(shapes, node, select)
     components, tests = ex.value_tests(node, "?this")
     if tests:
         shape.add(components, "tests", _tests_query(focus, "", tests))
@@ -158,14 +163,14 @@ def _shape_checks(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[Check]:
         shape.add([component("HasValue")], "rows", f"SELECT ?this WHERE {{ {focus} {condition} }}")
     if is_true(one(shapes, node, SH.closed)):
         allowed = ex.closed_allowed(node)
-        keep = " && ".join(f"!sameTerm(?path, <{p}>)" for p in allowed) or "true"
+        keep = f"?path NOT IN ({', '.join(f'<{p}>' for p in allowed)})" if allowed else "true"
         shape.add(
             [component("Closed")], "rows",
             f"SELECT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value FILTER ({keep}) }}",
         )  # fmt: skip
     checks = shape.checks
     for prop in sorted(shapes.objects(node, SH.property), key=str):
-        checks += _property_checks(shapes, prop, focus, ex)
+        checks += _property_checks(shapes, prop, select, ex)
     return checks
 
 
@@ -233,4 +238,5 @@ def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None)
     """The SHACL report triples of every check over ``data``, in ``workers`` threads
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""
+    materialize(data, (check.focus for check in checks))
     return in_threads([partial(_results, check, data) for check in checks], workers)

@@ -49,8 +49,10 @@ from ipbes_kg.validate.pool import in_threads
 from ipbes_kg.validate.shapeterms import (
     Refused,
     Term,
+    focus_lookup,
     focus_pattern,
     is_true,
+    materialize,
     one,
     ox_node,
     ox_term,
@@ -89,6 +91,7 @@ class Constraint:
     variables: tuple[str, ...]  # projected, in order; "this" among them
     query: str  # the rewritten query, prefixes declared: readable, for debugging
     deactivated: bool
+    focus: str  # the sub-select of the focus nodes, materialized before the query runs
 
 
 def _tokens(text: str) -> list[tuple[str, str, int]]:
@@ -210,7 +213,8 @@ def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node)
             helper.check_invalid_sparql(select.value)  # type: ignore[no-untyped-call]
         except ValidationFailure as exc:
             raise Refused(f"pySHACL rejects it: {exc}") from exc
-    query, variables = _rewrite(select.value, focus_pattern(shapes, shape))
+    focus = focus_pattern(shapes, shape)
+    query, variables = _rewrite(select.value, focus_lookup(focus))
     query = _prefixes(shapes, node) + query
     try:
         ox.Store().query(query)  # a syntax check: what Oxigraph cannot parse stays per node
@@ -225,6 +229,7 @@ def _take(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node)
         query=query,
         deactivated=is_true(one(shapes, node, SH.deactivated))
         or is_true(one(shapes, shape, SH.deactivated)),
+        focus=focus,
     )
 
 
@@ -306,6 +311,7 @@ def evaluate(
 
     The constraints run in ``workers`` threads (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
     """
+    materialize(data, (c.focus for c in constraints))
     return in_threads([partial(_results_list, c, data) for c in constraints], workers)
 
 
