@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import RDF, RDFS
 from rdflib.collection import Collection
-from rdflib.namespace import SH
+from rdflib.namespace import SH, XSD
 
 from ipbes_kg.validate.shapeterms import Refused, is_true, one, sparql_term
 
@@ -49,6 +49,7 @@ _KINDS = {
     SH.BlankNodeOrLiteral: "(isBlank({v}) || isLiteral({v}))",
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }  # fmt: skip
+_NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
 _CLASS_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 _NAMES = {
     SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind", SH.pattern: "Pattern",
@@ -68,12 +69,12 @@ def is_property_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     return (shape, SH.path, None) in shapes
 
 
-def python_regex(pattern: str, flags: str) -> str:
+def python_regex(pattern: str) -> str:
     """A Python ``re`` pattern as a Rust ``regex`` one that matches the same strings."""
-    if set(flags) - set("ism"):
-        raise Refused(f"sh:flags {flags!r}")
+    if "(?" in pattern:
+        raise Refused("lookaround or an inline flag in a sh:pattern")
     out, escaped, in_class = [], False, False
-    for char in pattern:
+    for n, char in enumerate(pattern):
         if escaped:
             if char in "Z123456789":
                 raise Refused(f"\\{char} in a sh:pattern")
@@ -82,17 +83,19 @@ def python_regex(pattern: str, flags: str) -> str:
         elif char == "\\":
             escaped = True
         elif in_class:
+            if char == "[" or pattern[n : n + 2] in ("&&", "--", "~~"):
+                raise Refused("a class Rust reads as a nested class or a set operation")
             in_class = char != "]"
             out.append(char)
         elif char == "[":
             in_class = True
-            out.append(char)
-        elif char == "$" and "m" not in flags:
-            out.append("\\n?$")
+            out.append(char + ("]" if pattern[n + 1 : n + 2] == "]" else ""))
+        elif char == "{" and pattern[n + 1 : n + 2] == ",":
+            out.append("{0")  # Python's {,n} is {0,n}
+        elif char == "$":
+            out.append("\\n?$")  # Python's $ also matches before a final newline
         else:
             out.append(char)
-    if "(?" in pattern:
-        raise Refused("lookaround or an inline flag in a sh:pattern")
     return "".join(out)
 
 
@@ -113,6 +116,7 @@ class Expressions:
     def __init__(self, shapes: rdflib.Graph) -> None:
         self.shapes = shapes
         self._names = itertools.count()
+        self._depth = 0
 
     def _var(self) -> str:
         return f"?_v{next(self._names)}"
@@ -155,10 +159,7 @@ class Expressions:
                 raise Refused(f"sh:nodeKind {value}")
             return _KINDS[value].format(v=v)
         if p == SH.pattern:
-            flags = one(self.shapes, shape, SH.flags)
-            regex = python_regex(str(value), str(flags or ""))
-            flag_text = f", {sparql_term(rdflib.Literal(str(flags)))}" if flags else ""
-            return f"(!isBlank({v}) && REGEX(STR({v}), {sparql_term(rdflib.Literal(regex))}{flag_text}))"
+            return self._pattern(shape, str(value), v)
         if p == SH.languageIn:
             tags = [str(t).lower() for t in self._list(value)]
             if "*" in tags:
@@ -173,6 +174,9 @@ class Expressions:
             members = [f"sameTerm({v}, {self.constant(m)})" for m in self._list(value)]
             return "(" + (" || ".join(members) or "false") + ")"
         if p in _RANGES:
+            numeric = isinstance(value, rdflib.Literal) and value.datatype in _NUMERIC
+            if not numeric:  # rdflib orders other literals its own way (a gYear with a date)
+                raise Refused(f"{p} with a bound that is not a number")
             return f"({v} {_RANGES[p]} {self.constant(value)})"
         if p in (SH.minLength, SH.maxLength):
             if not isinstance(value, rdflib.Literal) or not isinstance(value.value, int):
@@ -189,10 +193,31 @@ class Expressions:
             )
         raise Refused(f"{p}")  # pragma: no cover - _VALUE lists what is handled
 
-    def conforms(self, shape: rdflib.term.Node, v: str, depth: int = 0) -> str:
+    def _pattern(self, shape: rdflib.term.Node, pattern: str, v: str) -> str:
+        """pySHACL reads only the flags "i" and "m" of sh:flags (lower-cased) and ignores the
+        others ("s" too): so does this. A pattern Oxigraph cannot compile is refused (it would
+        make every value fail)."""
+        flags = "".join(
+            f for f in "im" if f in str(one(self.shapes, shape, SH.flags) or "").lower()
+        )
+        regex = sparql_term(rdflib.Literal(python_regex(pattern)))
+        flag_text = sparql_term(rdflib.Literal(flags))
+        check = ox.Store().query(f"SELECT (REGEX('', {regex}, {flag_text}) AS ?ok) {{}}")
+        if not isinstance(check, ox.QuerySolutions) or next(check)["ok"] is None:
+            raise Refused(f"a sh:pattern Oxigraph cannot compile: {pattern}")
+        return f"(!isBlank({v}) && REGEX(STR({v}), {regex}, {flag_text}))"
+
+    def conforms(self, shape: rdflib.term.Node, v: str) -> str:
         """True when ``v`` conforms to ``shape`` (a shape reached by sh:node, sh:or, …)."""
-        if depth > 8:
-            raise Refused("shapes nested too deep (recursive?)")
+        self._depth += 1
+        try:
+            if self._depth > 8:
+                raise Refused("shapes nested too deep (recursive?)")
+            return self._conforms(shape, v)
+        finally:
+            self._depth -= 1
+
+    def _conforms(self, shape: rdflib.term.Node, v: str) -> str:
         if is_true(one(self.shapes, shape, SH.deactivated)):
             return "true"
         if is_property_shape(self.shapes, shape):

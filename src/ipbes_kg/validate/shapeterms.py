@@ -81,7 +81,9 @@ def focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
     """T: a sub-select of the shape's focus nodes (SHACL §2.1.3; pySHACL shape.focus_nodes)."""
     if one(shapes, shape, SH.target) is not None:
         raise Refused("sh:target (SHACL-AF)")
-    nodes = shapes.objects(shape, SH.targetNode)
+    nodes = list(shapes.objects(shape, SH.targetNode))
+    if any(isinstance(n, Literal) for n in nodes):
+        raise Refused("a literal sh:targetNode (a literal cannot be the subject of a focus triple)")
     alternatives = [f"VALUES ?this {{ {sparql_term(n)} }}" for n in nodes]
     classes = set(shapes.objects(shape, SH.targetClass))
     if _is_class(shapes, shape):
