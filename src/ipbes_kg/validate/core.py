@@ -49,6 +49,7 @@ from ipbes_kg.validate.shapeterms import (
     focus_lookup,
     focus_pattern,
     has_targets,
+    is_class,
     is_true,
     materialize,
     one,
@@ -130,10 +131,10 @@ def _property_checks(
         raise Refused("a sh:property without sh:path")
     shape.path = ox_term(path)
     if isinstance(prop, rdflib.BNode):
-        shape.described += (ox.Triple(ox_node(prop), ox_node(SH.path), shape.path),)
+        shape.described += (ox.Triple(ox_node(prop), ox.NamedNode(str(SH.path)), shape.path),)
     if isinstance(path, rdflib.BNode):
         shape.described += tuple(
-            ox.Triple(ox_node(path), ox_node(p), ox_term(o))
+            ox.Triple(ox_node(path), ox.NamedNode(str(p)), ox_term(o))
             for p, o in shapes.predicate_objects(path)
         )
     pattern = value_pattern(shapes, prop, "?this", "?value")
@@ -147,6 +148,8 @@ def _property_checks(
 
 def _shape_checks(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[Check]:
     """Every check of a shape with targets; Refused when any part cannot be taken."""
+    if is_class(shapes, node):  # split removes targets; this one is the shape's own type
+        raise Refused("an implicit class target")
     select = focus_pattern(shapes, node)
     focus = focus_lookup(select)
     ex = Expressions(shapes)

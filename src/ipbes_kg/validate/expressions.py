@@ -124,6 +124,16 @@ class Expressions:
     def constant(self, term: rdflib.term.Node) -> str:
         return sparql_term(term)
 
+    def _count(self, shape: rdflib.term.Node, p: rdflib.URIRef) -> int | None:
+        """A count parameter; a value that is not a whole number stays with turbo, which
+        reports the shapes graph as not valid SHACL, as pySHACL does."""
+        value = one(self.shapes, shape, p)
+        if value is None:
+            return None
+        if not isinstance(value, rdflib.Literal) or type(value.value) is not int or value.value < 0:
+            raise Refused(f"{p} {value!r} is not a whole number")
+        return value.value
+
     def _list(self, node: rdflib.term.Node) -> list[rdflib.term.Node]:
         return list(Collection(self.shapes, node))
 
@@ -155,7 +165,7 @@ class Expressions:
                 return f'(isLiteral({v}) && lang({v}) != "")'
             return f"(isLiteral({v}) && datatype({v}) = {self.constant(value)})"
         if p == SH.nodeKind:
-            if value not in _KINDS:
+            if not isinstance(value, rdflib.URIRef) or value not in _KINDS:
                 raise Refused(f"sh:nodeKind {value}")
             return _KINDS[value].format(v=v)
         if p == SH.pattern:
@@ -243,16 +253,16 @@ class Expressions:
         if tests:
             ok = " && ".join(f"COALESCE({t}, false)" for t in tests)
             parts.append(f"NOT EXISTS {{ {pattern} FILTER (!({ok})) }}")
-        low, high = one(self.shapes, prop, SH.minCount), one(self.shapes, prop, SH.maxCount)
-        if (low is not None and int(low) > 1) or (high is not None and int(high) > 1):
+        low, high = self._count(prop, SH.minCount), self._count(prop, SH.maxCount)
+        if (low is not None and low > 1) or (high is not None and high > 1):
             raise Refused("a count above 1 in a nested shape")
-        if low is not None and int(low) == 1:
+        if low is not None and low == 1:
             parts.append(f"EXISTS {{ {pattern} }}")
         if high is not None:
             other = self._var()
             second = pattern.replace(y, other)
             parts.append(
-                f"NOT EXISTS {{ {pattern} }}" if int(high) == 0
+                f"NOT EXISTS {{ {pattern} }}" if high == 0
                 else f"NOT EXISTS {{ {pattern} {second} FILTER (!sameTerm({y}, {other})) }}"
             )  # fmt: skip
         value = one(self.shapes, prop, SH.hasValue)
@@ -267,18 +277,18 @@ class Expressions:
         node; each row of a query is one result (with ?value for sh:disjoint)."""
         found: list[tuple[str, str]] = []
         grouped = "SELECT ?this WHERE {{ {focus} {body} }} GROUP BY ?this HAVING ({having})"
-        low, high = one(self.shapes, prop, SH.minCount), one(self.shapes, prop, SH.maxCount)
-        if low is not None and int(low) == 1:
+        low, high = self._count(prop, SH.minCount), self._count(prop, SH.maxCount)
+        if low is not None and low == 1:
             found.append(
                 ("MinCount", f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {pattern} }} }}")
             )
-        elif low is not None and int(low) > 1:
+        elif low is not None and low > 1:
             body = f"OPTIONAL {{ {pattern} }}"
             found.append(
                 (
                     "MinCount",
                     grouped.format(
-                        focus=focus, body=body, having=f"COUNT(DISTINCT ?value) < {int(low)}"
+                        focus=focus, body=body, having=f"COUNT(DISTINCT ?value) < {low}"
                     ),
                 )
             )
@@ -287,7 +297,7 @@ class Expressions:
                 (
                     "MaxCount",
                     grouped.format(
-                        focus=focus, body=pattern, having=f"COUNT(DISTINCT ?value) > {int(high)}"
+                        focus=focus, body=pattern, having=f"COUNT(DISTINCT ?value) > {high}"
                     ),
                 )
             )
@@ -322,9 +332,9 @@ class Expressions:
             body = f"OPTIONAL {{ {pattern} FILTER ({self.conforms(qualified, '?value')}) }}"
             for name, bound, op in (("QualifiedMinCount", SH.qualifiedMinCount, "<"),
                                     ("QualifiedMaxCount", SH.qualifiedMaxCount, ">")):  # fmt: skip
-                limit = one(self.shapes, prop, bound)
+                limit = self._count(prop, bound)
                 if limit is not None:
-                    having = f"COUNT(DISTINCT ?value) {op} {int(limit)}"
+                    having = f"COUNT(DISTINCT ?value) {op} {limit}"
                     found.append((name, grouped.format(focus=focus, body=body, having=having)))
         return found
 

@@ -69,10 +69,10 @@ def has_targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     targets = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
     if any((shape, p, None) in shapes for p in targets):
         return True
-    return _is_class(shapes, shape)
+    return is_class(shapes, shape)
 
 
-def _is_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
+def is_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     class_types = {RDFS.Class, *shapes.subjects(RDFS.subClassOf, RDFS.Class)}
     return any(t in class_types for t in shapes.objects(shape, RDF.type))
 
@@ -86,7 +86,7 @@ def focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
         raise Refused("a literal sh:targetNode (a literal cannot be the subject of a focus triple)")
     alternatives = [f"VALUES ?this {{ {sparql_term(n)} }}" for n in nodes]
     classes = set(shapes.objects(shape, SH.targetClass))
-    if _is_class(shapes, shape):
+    if is_class(shapes, shape):
         classes.add(shape)  # an implicit class target
     if classes:
         listed = " ".join(sorted(sparql_term(c) for c in classes))
