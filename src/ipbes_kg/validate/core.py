@@ -81,14 +81,16 @@ class Check:
     components: tuple[ox.NamedNode, ...]
     kind: str
     query: str
-    focus: str  # the sub-select of the focus nodes, materialized before the query runs
+    needs: tuple[str, ...]  # the selects it reads as graphs (focus nodes, class instances)
 
 
 class _Shape:
     """The common parts of the checks of one shape (a node shape or a property shape)."""
 
-    def __init__(self, shapes: rdflib.Graph, node: rdflib.term.Node, select: str) -> None:
-        self.shapes, self.node, self.select = shapes, node, select
+    def __init__(
+        self, shapes: rdflib.Graph, node: rdflib.term.Node, select: str, ex: Expressions
+    ) -> None:
+        self.shapes, self.node, self.select, self.ex = shapes, node, select, ex
         messages = list(shapes.objects(node, SH.message))
         if not all(isinstance(m, rdflib.Literal) for m in messages):
             raise Refused("a sh:message that is not a literal")
@@ -106,7 +108,7 @@ class _Shape:
         self.checks.append(
             Check(
                 ox_node(self.node), self.severity, self.messages, self.path, self.described,
-                tuple(components), kind, query, self.select,
+                tuple(components), kind, query, (self.select, *sorted(self.ex.selects)),
             )
         )  # fmt: skip
 
@@ -122,7 +124,7 @@ def _tests_query(focus: str, pattern: str, tests: list[str]) -> str:
 def _property_checks(
     shapes: rdflib.Graph, prop: rdflib.term.Node, select: str, ex: Expressions
 ) -> list[Check]:
-    shape = _Shape(shapes, prop, select)
+    shape = _Shape(shapes, prop, select, ex)
     focus = focus_lookup(select)
     if is_true(one(shapes, prop, SH.deactivated)):
         return []
@@ -157,7 +159,7 @@ def _shape_checks(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[Check]:
         return []
     if is_property_shape(shapes, node):
         return _property_checks(shapes, node, select, ex)
-    shape = _Shape(shapes, node, select)
+    shape = _Shape(shapes, node, select, ex)
     components, tests = ex.value_tests(node, "?this")
     if tests:
         shape.add(components, "tests", _tests_query(focus, "", tests))
@@ -247,5 +249,5 @@ def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None)
     """The SHACL report triples of every check over ``data``, in ``workers`` threads
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""
-    materialize(data, (check.focus for check in checks))
+    materialize(data, (select for check in checks for select in check.needs))
     return in_threads(tasks(checks, data), workers)

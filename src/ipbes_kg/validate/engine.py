@@ -179,7 +179,7 @@ def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     set_part: list[ox.Triple] = []
     if constraints or checks:
         store = store_of(triples, data)
-        materialize(store, [c.focus for c in checks] + [c.focus for c in constraints])
+        materialize(store, [s for c in checks for s in c.needs] + [c.focus for c in constraints])
         set_part = in_threads(core.tasks(checks, store) + sparql.tasks(constraints, store))
     try:
         return results.merge(engine_part.wait() if engine_part else [], set_part)

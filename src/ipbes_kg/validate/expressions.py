@@ -2,7 +2,8 @@
 
 Each value test is an expression on one variable that is true when the value conforms to that
 one constraint, as pySHACL 0.40 decides it (constraints/core/*.py): sh:class follows
-rdf:type/rdfs:subClassOf* in the data graph and fails on literals; sh:pattern and the lengths
+rdf:type/rdfs:subClassOf* in the data graph (the instances of each class are materialized
+once, ``shapeterms.class_select``) and fails on literals; sh:pattern and the lengths
 fail on blank nodes and read IRIs as their text; sh:languageIn compares lower-cased tags, or
 their first subtag; sh:in is term identity, not value equality; a range fails when the values
 cannot be compared. The caller wraps each test in COALESCE(…, false): an error is a failure.
@@ -25,7 +26,14 @@ from rdflib import RDF, RDFS
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
-from ipbes_kg.validate.shapeterms import Refused, is_true, one, sparql_term
+from ipbes_kg.validate.shapeterms import (
+    Refused,
+    class_select,
+    is_true,
+    member,
+    one,
+    sparql_term,
+)
 
 _VALUE = {
     SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH.languageIn, SH["in"],
@@ -50,7 +58,6 @@ _KINDS = {
     SH.IRIOrLiteral: "(isIRI({v}) || isLiteral({v}))",
 }  # fmt: skip
 _NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float}
-_CLASS_OF = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 _NAMES = {
     SH["class"]: "Class", SH.datatype: "Datatype", SH.nodeKind: "NodeKind", SH.pattern: "Pattern",
     SH.languageIn: "LanguageIn", SH["in"]: "In", SH.minInclusive: "MinInclusive",
@@ -117,6 +124,7 @@ class Expressions:
         self.shapes = shapes
         self._names = itertools.count()
         self._depth = 0
+        self.selects: set[str] = set()  # what ``shapeterms.materialize`` must write first
 
     def _var(self) -> str:
         return f"?_v{next(self._names)}"
@@ -156,8 +164,10 @@ class Expressions:
     def _test(
         self, shape: rdflib.term.Node, p: rdflib.URIRef, value: rdflib.term.Node, v: str
     ) -> str:
-        if p == SH["class"]:
-            return f"EXISTS {{ {v} {_CLASS_OF} {self.constant(value)} }}"
+        if p == SH["class"]:  # the instances are materialized: a lookup, not a path per value
+            select = class_select(value)
+            self.selects.add(select)
+            return member(select, v)
         if p == SH.datatype:
             if value in (RDFS.Literal, RDFS.Datatype):
                 raise Refused(f"sh:datatype {value}")

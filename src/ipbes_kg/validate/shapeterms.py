@@ -77,6 +77,17 @@ def is_class(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     return any(t in class_types for t in shapes.objects(shape, RDF.type))
 
 
+def _instances(classes: Iterable[rdflib.term.Node]) -> str:
+    listed = " ".join(sorted(sparql_term(c) for c in classes))
+    return f"VALUES ?class {{ {listed} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class"
+
+
+def class_select(klass: rdflib.term.Node) -> str:
+    """The instances of a class (SHACL instances: rdf:type/rdfs:subClassOf*), as a select to
+    materialize; the same text as the targets of a shape with only this sh:targetClass."""
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {{ {_instances([klass])} }} }} }}"
+
+
 def focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
     """T: a sub-select of the shape's focus nodes (SHACL §2.1.3; pySHACL shape.focus_nodes)."""
     if one(shapes, shape, SH.target) is not None:
@@ -89,10 +100,7 @@ def focus_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str:
     if is_class(shapes, shape):
         classes.add(shape)  # an implicit class target
     if classes:
-        listed = " ".join(sorted(sparql_term(c) for c in classes))
-        alternatives.append(
-            f"VALUES ?class {{ {listed} }} ?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class"
-        )
+        alternatives.append(_instances(classes))
     for p in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
         alternatives.append(f"?this {sparql_term(p)} ?o")
     for p in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
@@ -116,8 +124,15 @@ def focus_graph(select: str) -> str:
 def focus_lookup(select: str) -> str:
     """The pattern binding ?this to the focus nodes of ``select``, read from its graph: an index
     lookup where the sub-select would recompute the targets in every query that uses them
-    (×100: 24 s for the Core checks with sub-selects, 11 s with lookups)."""
-    return f"GRAPH <{focus_graph(select)}> {{ ?this <{_FOCUS}> <{_FOCUS}> }}"
+    (×100: 24 s for the Core checks with sub-selects, 11 s with lookups). It stays a sub-select
+    (of the lookup): a group joined with it then holds a join, which keeps Oxigraph 0.5 from
+    evaluating that group with outer bindings (``ipbes_kg.validate.sparql`` says why)."""
+    return f"{{ SELECT ?this WHERE {{ GRAPH <{focus_graph(select)}> {{ ?this <{_FOCUS}> <{_FOCUS}> }} }} }}"
+
+
+def member(select: str, v: str) -> str:
+    """True when ``v`` is one of the nodes of a materialized ``select``: an index lookup."""
+    return f"EXISTS {{ GRAPH <{focus_graph(select)}> {{ {v} <{_FOCUS}> <{_FOCUS}> }} }}"
 
 
 def materialize(store: ox.Store, selects: Iterable[str]) -> None:
