@@ -565,6 +565,22 @@ def test_implicit_class_target_is_refused() -> None:
     assert isinstance(core.refusal(rdflib_graph(triples(turtle)), EX_S), str)
 
 
+def test_evaluate_twice_on_a_store_that_changed() -> None:
+    """evaluate reads the data as it is now: nothing it kept from an earlier call hides a new
+    focus node or a new instance of a class."""
+    shapes = rdflib_graph(triples(prop("sh:class ex:K ; sh:minCount 1")))
+    checks = core.split(shapes)[1]
+    store = store_of(triples("ex:a a ex:C ; ex:p ex:x . ex:x a ex:K ."))
+    assert rows(core.evaluate(checks, store)) == Counter()
+    (gone,) = triples("ex:x a ex:K .")
+    store.remove(ox.Quad(gone.subject, gone.predicate, gone.object))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples("ex:b a ex:C ."))
+    data = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    mine, theirs = rows(core.evaluate(checks, store)), oracle(data, shapes)
+    assert mine == theirs, diff(mine, theirs)
+    assert sum(theirs.values()) == 2  # x is no K now; b is a new focus node (no ex:p)
+
+
 def test_non_canonical_literals_are_detected() -> None:
     """A Store keeps "+4"^^xsd:integer as 4, pySHACL reports "+4": canonical_only tells the
     caller to leave such a graph to pySHACL."""
