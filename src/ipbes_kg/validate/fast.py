@@ -30,7 +30,7 @@ from ipbes_kg.rdf import literals
 from ipbes_kg.rdf.reader import load_store, store_of
 from ipbes_kg.validate import core, results, sparql, turbo
 from ipbes_kg.validate.pool import Background, in_threads
-from ipbes_kg.validate.shapeterms import has_targets, materialize
+from ipbes_kg.validate.shapeterms import has_targets, materialized
 
 
 def ntriples(triples: list[ox.Triple]) -> bytes:
@@ -54,10 +54,11 @@ class Fast:
             self._early = Background(lambda: self._evaluate(load_store(files)))
 
     def _evaluate(self, store: ox.Store) -> list[ox.Triple]:
-        materialize(
-            store, [s for c in self.checks for s in c.needs] + [c.focus for c in self.constraints]
-        )
-        return in_threads(core.tasks(self.checks, store) + sparql.tasks(self.constraints, store))
+        needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
+        with materialized(store, needs):
+            return in_threads(
+                core.tasks(self.checks, store) + sparql.tasks(self.constraints, store)
+            )
 
     def report(self, triples: list[ox.Triple]) -> list[ox.Triple]:
         """The SHACL report of ``triples`` (the strict parse of the files given at the start)."""
