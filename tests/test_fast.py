@@ -18,7 +18,8 @@ SHAPES = """
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
     sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:class ex:D ; sh:message "p: one ex:D"@en ] ,
-        [ sh:path ex:n ; sh:maxCount 1 ; sh:datatype xsd:integer ; sh:message "n: one integer"@en ] .
+        [ sh:path ex:n ; sh:maxCount 1 ; sh:datatype xsd:integer ; sh:pattern "^[0-9]+$" ;
+            sh:message "n: one integer"@en ] .
 """
 DATA = """
 @prefix ex: <http://example.org/> .
@@ -33,10 +34,12 @@ ex:d a ex:D .
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("", 4),  # the early store: b (no p, two n), c (p not an ex:D, n not an integer)
-        ("[ a ex:C ; ex:p [ a ex:D ] ; ex:n 1.5 ] .", 5),  # blank nodes: a store of the triples
-        ('ex:e a ex:C ; ex:p ex:d ; ex:n "+4"^^xsd:integer .', 4),  # a store reads 4: turbo
-        ('ex:e a ex:C ; ex:p ex:d ; ex:n "4"^^xsd:byte .', 5),  # a store says xsd:integer
+        # the early store: b (no p, two n), c (p not an ex:D; n "x": datatype, pattern)
+        ("", 5),
+        ("[ a ex:C ; ex:p [ a ex:D ] ; ex:n 1.5 ] .", 7),  # blank nodes: a store of the triples
+        # a store reads "+4" as 4 (the pattern would pass): turbo
+        ('ex:e a ex:C ; ex:p ex:d ; ex:n "+4"^^xsd:integer .', 6),
+        ('ex:e a ex:C ; ex:p ex:d ; ex:n "4"^^xsd:byte .', 6),  # a store says xsd:integer
     ],
 )
 def test_every_path_gives_pyshacl_results(tmp_path: Path, extra: str, expected: int) -> None:
