@@ -5,13 +5,16 @@ store rewrites). Each path must give pySHACL's results; the fixtures and the rea
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from ipbes_kg.home import Home
+from ipbes_kg.rdf.reader import read_triples
 from ipbes_kg.validate import validate_files
 from ipbes_kg.validate.fast import Fast
 from ipbes_kg.validate.shapeterms import has_targets
 
+SH = "http://www.w3.org/ns/shacl#"
 SHAPES = """
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
@@ -46,10 +49,15 @@ def test_every_path_gives_pyshacl_results(tmp_path: Path, extra: str, expected: 
     (tmp_path / "data.ttl").write_text(DATA + extra, encoding="utf-8")
     (tmp_path / "shapes.ttl").write_text(SHAPES, encoding="utf-8")
     data, shapes = [tmp_path / "data.ttl"], [tmp_path / "shapes.ttl"]
-    fast = validate_files(data, shapes, "turbo").results
-    reference = validate_files(data, shapes, "pyshacl").results
+    report = validate_files(data, shapes, "turbo")
+    fast, reference = report.results, validate_files(data, shapes, "pyshacl").results
     assert sorted(map(repr, fast)) == sorted(map(repr, reference))
     assert len(fast) == expected
+    # the report names the blank nodes of the data, as the reader labels them
+    blank = {t.object for t in report.report if t.predicate.value == SH + "focusNode"}
+    blank = {node for node in blank if isinstance(node, ox.BlankNode)}
+    assert blank <= {t.subject for t in read_triples(data[0])}
+    assert bool(blank) == ("[" in extra)
 
 
 def test_nothing_is_left_for_turbo_with_the_packaged_shapes(home: Home) -> None:
