@@ -51,7 +51,7 @@ from ipbes_kg.validate.shapeterms import (
     has_targets,
     is_class,
     is_true,
-    materialize,
+    materialized,
     one,
     ox_node,
     ox_term,
@@ -241,7 +241,7 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
 
 
 def tasks(checks: list[Check], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
-    """One task per check, for ``pool.in_threads``; the focus graphs must be materialized."""
+    """One task per check, for ``pool.in_threads``; inside ``shapeterms.materialized``."""
     return [partial(_results, check, data) for check in checks]
 
 
@@ -249,5 +249,5 @@ def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None)
     """The SHACL report triples of every check over ``data``, in ``workers`` threads
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""
-    materialize(data, (select for check in checks for select in check.needs))
-    return in_threads(tasks(checks, data), workers)
+    with materialized(data, {select for check in checks for select in check.needs}):
+        return in_threads(tasks(checks, data), workers)

@@ -6,23 +6,21 @@ Only SHACL Core and SHACL-SPARQL are evaluated (SHACL-AF extensions are off), so
 conformant engine gives the same results on the same graphs.
 
 Two engines, same options, one kind of report (triples, ``results.from_report``): ``turbo``
-(pyshacl-turbo's Rust engine, the default: about 20x faster on the real graph; how it is
-called and why in ``ipbes_kg.validate.turbo``) and ``pyshacl`` (the reference). Both get the
-triples of the strict parse of ``ipbes_kg.rdf.reader``: pySHACL as an rdflib graph, turbo as
-N-Triples text (an rdflib graph costs ~10 µs a triple to build; a pyoxigraph store would
-canonicalise "+400" to "400"). The tests run every fixture and the real data on both and require
-identical results, messages included. Both see literals as written ("+400"^^xsd:integer stays
-"+400"), so the shapes' canonical-form patterns fire with either.
+(the default, ``ipbes_kg.validate.fast``: each constraint evaluated once over all its focus
+nodes in a pyoxigraph store, pyshacl-turbo's Rust engine for any shape that cannot be) and
+``pyshacl`` (the reference, on an rdflib graph of the strict parse of ``ipbes_kg.rdf.reader``).
+The tests run every fixture and the real data on both and require identical results, messages
+included. Both see literals as written ("+400"^^xsd:integer stays "+400"), so the shapes'
+canonical-form patterns fire with either (``fast`` leaves such a graph to turbo).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -30,14 +28,13 @@ from rdflib.term import Identifier
 
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
-from ipbes_kg.rdf import literals
 from ipbes_kg.rdf.names import curie
-from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples, store_of
+from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples
 from ipbes_kg.rdf.terms import value_of
-from ipbes_kg.validate import checks, core, results, sparql, turbo
+from ipbes_kg.validate import checks, results
+from ipbes_kg.validate.fast import Fast
 from ipbes_kg.validate.locate import Locator
-from ipbes_kg.validate.pool import in_threads
-from ipbes_kg.validate.shapeterms import has_targets, materialize
+from ipbes_kg.validate.pool import Background
 
 if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHACL needs it
     from rdflib.plugins.sparql.sparql import Query
@@ -125,11 +122,6 @@ def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return labels
 
 
-def _ntriples(triples: list[ox.Triple]) -> bytes:
-    """The data as N-Triples (written by pyoxigraph: literals keep their lexical form)."""
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-
-
 def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     """pySHACL's report, as triples: the reference engine, on an rdflib graph of the data."""
     import pyshacl
@@ -156,78 +148,12 @@ def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     return parse_bytes(text, ox.RdfFormat.N_TRIPLES, "pySHACL's report")
 
 
-def _turbo_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
-    """The report of the set-based evaluators, and pyshacl-turbo's for what they leave.
-
-    ``ipbes_kg.validate.sparql`` (SPARQL constraints) and ``ipbes_kg.validate.core`` (Core
-    constraints) evaluate each constraint once over all its focus nodes in a pyoxigraph store;
-    turbo (``ipbes_kg.validate.turbo``), per node, gets the shapes they cannot take, in another
-    thread, and is not started when none is left. A store reads numbers and dates by value
-    ("+400" as 400), so when a literal is not in canonical form every shape goes to turbo,
-    which reads the lexical form (the shapes' own checks flag such literals anyway).
-    """
-    import pyshacl_turbo
-
-    data = _ntriples(triples)
-    core_shapes, constraints = sparql.split(shapes)
-    rest, checks = core.split(core_shapes)
-    if (constraints or checks) and not literals.canonical_only(triples):
-        rest, constraints, checks = shapes, [], []
-    engine_part = None
-    if any(has_targets(rest, node) for node in set(rest.subjects())):
-        engine_part = _Background(lambda: turbo.report(data.decode("utf-8"), rest))
-    set_part: list[ox.Triple] = []
-    if constraints or checks:
-        store = store_of(triples, data)
-        materialize(store, [s for c in checks for s in c.needs] + [c.focus for c in constraints])
-        set_part = in_threads(core.tasks(checks, store) + sparql.tasks(constraints, store))
-    try:
-        return results.merge(engine_part.wait() if engine_part else [], set_part)
-    except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
-        # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
-        reason = " ".join(str(exc).split())
-        raise UserError(f"shapes: not valid SHACL: {reason}") from exc
-
-
 def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Triple]:
-    """Run ``engine`` with the options every engine is run with; its SHACL report."""
+    """Run ``engine`` (not ``turbo``: ``Fast`` starts before the data is parsed) with the
+    options every engine is run with; its SHACL report."""
     if engine == "pyshacl":
         return results.merge(_pyshacl_report(triples, shapes))
-    if engine == "turbo":
-        return _turbo_report(triples, shapes)
     raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-
-
-class _Background(Generic[T]):
-    """``run()`` in a worker thread, waited on from this one, so Ctrl-C is seen at once.
-
-    A Rust engine does not come back to the interpreter until it is done, so a SIGINT would
-    wait for the end of the validation; the main thread waits in short steps instead and gets
-    KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process; a
-    ``ThreadPoolExecutor`` would not do: the interpreter joins its threads before exiting).
-    The engine's native code releases the GIL, so the main thread does the Python work of the
-    report (scanning files for positions, the checks) on another core meanwhile.
-    """
-
-    def __init__(self, run: Callable[[], T]) -> None:
-        self._box: dict[str, Any] = {}
-
-        def target() -> None:
-            try:
-                self._box["value"] = run()
-            except BaseException as exc:  # handed to the main thread by wait()
-                self._box["error"] = exc
-
-        self._worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
-        self._worker.start()
-
-    def wait(self) -> T:
-        while self._worker.is_alive():
-            self._worker.join(0.1)
-        if "error" in self._box:
-            raise self._box["error"]
-        value: T = self._box["value"]
-        return value
 
 
 def _read_apart(paths: list[Path]) -> list[list[ox.Triple]]:
@@ -272,13 +198,16 @@ def validate_files(
     tell = progress or (lambda phase: None)
     files = expand_paths(data_paths)
     tell(f"reading {len(files)} files")
-    per_file = _read_apart(files)
-    triples = [t for file_triples in per_file for t in file_triples]
     shapes = rdflib_graph(
         t for file_triples in _read_apart(expand_paths(shapes_paths)) for t in file_triples
     )
+    fast = Fast(files, shapes) if engine == "turbo" else None  # starts on the files at once
+    per_file = _read_apart(files)
+    triples = [t for file_triples in per_file for t in file_triples]
     tell(f"checking {len(triples):,} triples ({engine} and the checks)")
-    engine_run = _Background(lambda: _report(triples, shapes, engine))
+    engine_run = Background(
+        lambda: fast.report(triples) if fast else _report(triples, shapes, engine)
+    )
     locator = Locator(files)
     locator.scan()
     labels = english_labels(triples)

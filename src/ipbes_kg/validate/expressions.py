@@ -124,7 +124,7 @@ class Expressions:
         self.shapes = shapes
         self._names = itertools.count()
         self._depth = 0
-        self.selects: set[str] = set()  # what ``shapeterms.materialize`` must write first
+        self.selects: set[str] = set()  # what ``shapeterms.materialized`` must write first
 
     def _var(self) -> str:
         return f"?_v{next(self._names)}"

@@ -10,7 +10,7 @@ query.
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -44,3 +44,35 @@ def in_threads(tasks: Sequence[Callable[[], list[T]]], workers: int | None = Non
     if errors:
         raise errors[0]
     return [item for part in parts for item in part]
+
+
+class Background(Generic[T]):
+    """``run()`` in a worker thread, waited on from this one, so Ctrl-C is seen at once.
+
+    A Rust engine does not come back to the interpreter until it is done, so a SIGINT would
+    wait for the end of the validation; the main thread waits in short steps instead and gets
+    KeyboardInterrupt within a tenth of a second (the daemon worker dies with the process; a
+    ``ThreadPoolExecutor`` would not do: the interpreter joins its threads before exiting).
+    The engine's native code releases the GIL, so the main thread does the Python work of the
+    report (scanning files for positions, the checks) on another core meanwhile.
+    """
+
+    def __init__(self, run: Callable[[], T]) -> None:
+        self._box: dict[str, Any] = {}
+
+        def target() -> None:
+            try:
+                self._box["value"] = run()
+            except BaseException as exc:  # handed to the main thread by wait()
+                self._box["error"] = exc
+
+        self._worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
+        self._worker.start()
+
+    def wait(self) -> T:
+        while self._worker.is_alive():
+            self._worker.join(0.1)
+        if "error" in self._box:
+            raise self._box["error"]
+        value: T = self._box["value"]
+        return value

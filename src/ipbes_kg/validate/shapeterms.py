@@ -8,7 +8,8 @@ cannot read faithfully raises :class:`Refused`, and the shape stays with the per
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import pyoxigraph as ox
@@ -113,7 +114,7 @@ _FOCUS = "urn:ipbes-kg:focus"
 
 
 def focus_graph(select: str) -> str:
-    """The named graph that holds, once ``materialize`` ran, the focus nodes ``select`` finds.
+    """The named graph that holds, inside ``materialized``, the focus nodes ``select`` finds.
 
     The same targets give the same name, so shapes sharing targets share the set. The data
     graph is the store's default graph, which a query without GRAPH reads alone.
@@ -135,15 +136,30 @@ def member(select: str, v: str) -> str:
     return f"EXISTS {{ GRAPH <{focus_graph(select)}> {{ {v} <{_FOCUS}> <{_FOCUS}> }} }}"
 
 
-def materialize(store: ox.Store, selects: Iterable[str]) -> None:
-    """Write the focus nodes of each ``select`` into its graph (``focus_graph``), once."""
-    present = {graph.value for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)}
-    updates = [
-        f"INSERT {{ GRAPH <{graph}> {{ ?this <{_FOCUS}> <{_FOCUS}> }} }} WHERE {select}"
-        for select in sorted(set(selects))
-        if (graph := focus_graph(select)) not in present
-    ]
-    in_threads([partial(_update, store, update) for update in updates])
+@contextmanager
+def materialized(store: ox.Store, selects: Iterable[str]) -> Iterator[None]:
+    """The focus nodes of each ``select`` written into its graph (``focus_graph``) for the
+    duration of the block, from the data as it is now; the graphs are dropped afterwards, so a
+    caller's store is left as it was."""
+    graphs = {focus_graph(select): select for select in selects}
+    for graph in graphs:
+        if ox.NamedNode(graph) in set(store.named_graphs()):
+            raise ValueError(f"the store already has a graph named {graph}")
+    try:
+        in_threads(
+            [
+                partial(
+                    _update,
+                    store,
+                    f"INSERT {{ GRAPH <{g}> {{ ?this <{_FOCUS}> <{_FOCUS}> }} }} WHERE {s}",
+                )
+                for g, s in sorted(graphs.items())
+            ]
+        )
+        yield
+    finally:
+        for graph in graphs:
+            store.remove_graph(ox.NamedNode(graph))
 
 
 def _update(store: ox.Store, update: str) -> list[None]:

@@ -52,7 +52,7 @@ from ipbes_kg.validate.shapeterms import (
     focus_lookup,
     focus_pattern,
     is_true,
-    materialize,
+    materialized,
     one,
     ox_node,
     ox_term,
@@ -311,12 +311,12 @@ def evaluate(
 
     The constraints run in ``workers`` threads (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
     """
-    materialize(data, (c.focus for c in constraints))
-    return in_threads(tasks(constraints, data), workers)
+    with materialized(data, {c.focus for c in constraints}):
+        return in_threads(tasks(constraints, data), workers)
 
 
 def tasks(constraints: list[Constraint], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
-    """One task per constraint, for ``pool.in_threads``; the focus graphs must be materialized."""
+    """One task per constraint, for ``pool.in_threads``; inside ``shapeterms.materialized``."""
     return [partial(_results_list, c, data) for c in constraints]
 
 

@@ -1,0 +1,84 @@
+"""The default engine: the shapes evaluated set-based in a pyoxigraph store, started before the
+data is parsed, and pyshacl-turbo for whatever the set-based evaluators leave.
+
+``ipbes_kg.validate.core`` (SHACL Core) and ``ipbes_kg.validate.sparql`` (SHACL-SPARQL) run each
+constraint once over all its focus nodes. They need only a store of the data, not the Python
+triples the strict reader makes (~5 s at ×100) for the checks, the labels and the report. So
+the store is loaded from the files themselves by Oxigraph's own parser (``load_store``: the same
+parser as the reader, without the GIL) and the queries run while the main thread parses, scans
+positions and runs the checks. Once the triples are known, two things the early store cannot
+stand for are checked, and the early work is set aside for them (it is wasted, not wrong):
+
+- blank nodes: a store labels them its own way, and the report must name the nodes of the
+  triples; the store is then built from the triples (``store_of``);
+- a literal a store does not give back as written (``rdf.literals.canonical_only``:
+  ``"+400"^^xsd:integer``, an ``xsd:byte``): every shape goes to turbo, which reads lexical forms.
+
+Turbo (``ipbes_kg.validate.turbo``) gets N-Triples text written from the strict parse, in a
+thread of its own, and is not started when no shape with targets is left for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ipbes_kg.errors import UserError
+from ipbes_kg.rdf import literals
+from ipbes_kg.rdf.reader import load_store, store_of
+from ipbes_kg.validate import core, results, sparql, turbo
+from ipbes_kg.validate.pool import Background, in_threads
+from ipbes_kg.validate.shapeterms import has_targets, materialized
+
+
+def ntriples(triples: list[ox.Triple]) -> bytes:
+    """The data as N-Triples (written by pyoxigraph: literals keep their lexical form)."""
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
+    return any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in triples)
+
+
+class Fast:
+    """Starts the set-based evaluation of ``files`` at once; ``report(triples)`` finishes it."""
+
+    def __init__(self, files: list[Path], shapes: Graph) -> None:
+        self.shapes = shapes
+        core_shapes, self.constraints = sparql.split(shapes)
+        self.rest, self.checks = core.split(core_shapes)
+        self._early: Background[list[ox.Triple]] | None = None
+        if self.constraints or self.checks:
+            self._early = Background(lambda: self._evaluate(load_store(files)))
+
+    def _evaluate(self, store: ox.Store) -> list[ox.Triple]:
+        needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
+        with materialized(store, needs):
+            return in_threads(
+                core.tasks(self.checks, store) + sparql.tasks(self.constraints, store)
+            )
+
+    def report(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+        """The SHACL report of ``triples`` (the strict parse of the files given at the start)."""
+        import pyshacl_turbo
+
+        rest, set_part = self.rest, []
+        if self._early is not None:
+            if not literals.canonical_only(triples):
+                rest = self.shapes  # every shape per node, on the lexical forms
+            elif _has_blank_nodes(triples):
+                set_part = self._evaluate(store_of(triples, ntriples(triples)))
+            else:
+                set_part = self._early.wait()
+        engine_part = None
+        if any(has_targets(rest, node) for node in set(rest.subjects())):
+            data = ntriples(triples).decode("utf-8")
+            engine_part = Background(lambda: turbo.report(data, rest))
+        try:
+            return results.merge(engine_part.wait() if engine_part else [], set_part)
+        except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
+            # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
+            reason = " ".join(str(exc).split())
+            raise UserError(f"shapes: not valid SHACL: {reason}") from exc
