@@ -579,6 +579,7 @@ def test_evaluate_twice_on_a_store_that_changed() -> None:
     mine, theirs = rows(core.evaluate(checks, store)), oracle(data, shapes)
     assert mine == theirs, diff(mine, theirs)
     assert sum(theirs.values()) == 2  # x is no K now; b is a new focus node (no ex:p)
+    assert list(store.named_graphs()) == []  # the store is left as it was found
 
 
 def test_non_canonical_literals_are_detected() -> None:
