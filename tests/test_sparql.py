@@ -232,7 +232,7 @@ def test_exists_in_a_group_without_focus_pattern_is_refused() -> None:
 @pytest.mark.parametrize(
     "targets",
     [
-        "sh:targetNode ex:a , ex:c , ex:nowhere",
+        "sh:targetNode ex:a , ex:c , ex:nowhere , 'lit'",
         "sh:targetClass ex:D",
         "sh:targetClass ex:C",  # instances of subclasses too, and a blank node
         "sh:targetSubjectsOf ex:p",
@@ -243,15 +243,6 @@ def test_exists_in_a_group_without_focus_pattern_is_refused() -> None:
 def test_targets(targets: str) -> None:
     select = "SELECT $this ?path WHERE { FILTER NOT EXISTS { $this ex:q ?q } BIND (ex:q AS ?path) }"
     same(DATA, shapes_of(select, targets))
-
-
-def test_literal_target_node_is_refused() -> None:
-    """Focus nodes are kept as subjects of triples in a graph of the store: a literal cannot be
-    one, so such a shape stays with the per-node engine."""
-    select = "SELECT $this WHERE { FILTER NOT EXISTS { $this ex:q ?q } }"
-    shapes = shapes_of(select, "sh:targetNode ex:a , 'lit'")
-    rest, taken = sparql.split(shapes)
-    assert not taken and list(rest.subject_objects(SH.sparql))
 
 
 def test_implicit_class_target() -> None:

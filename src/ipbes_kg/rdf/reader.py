@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from ipbes_kg.errors import UserError
 
 if TYPE_CHECKING:  # rdflib is imported only by the commands that hand graphs to rdflib libraries
-    from rdflib import Graph
+    from rdflib import BNode, Graph, Literal, URIRef
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 FORMATS = {
@@ -190,9 +190,29 @@ def store_of(triples: list[ox.Triple], ntriples: bytes) -> ox.Store:
     return store
 
 
+def rdflib_term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    """A pyoxigraph term as rdflib's, literals with their lexical form as written."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    datatype = node.datatype.value
+    # normalize=False: the lexical form as written ("+400" stays "+400"), so shapes on
+    # canonical forms see what the file says, whichever engine runs
+    return Literal(
+        node.value,
+        datatype=None if datatype == XSD_STRING else URIRef(datatype),
+        normalize=False,
+    )
+
+
 def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
     """Strictly parsed triples as an rdflib graph, for libraries that need one."""
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import Graph, URIRef
 
     target = graph if graph is not None else Graph()
     iris: dict[str, URIRef] = {}  # the same IRI recurs: make each URIRef once
@@ -203,18 +223,7 @@ def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Gr
             if iri is None:
                 iri = iris[node.value] = URIRef(node.value)
             return iri
-        if isinstance(node, ox.BlankNode):
-            return BNode(node.value)
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        datatype = node.datatype.value
-        # normalize=False: the lexical form as written ("+400" stays "+400"), so shapes on
-        # canonical forms see what the file says, whichever engine runs
-        return Literal(
-            node.value,
-            datatype=None if datatype == XSD_STRING else URIRef(datatype),
-            normalize=False,
-        )
+        return rdflib_term(node)
 
     for t in triples:
         target.add((term(t.subject), term(t.predicate), term(t.object)))  # type: ignore[arg-type]

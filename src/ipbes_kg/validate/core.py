@@ -37,9 +37,12 @@ from rdflib import RDF
 from rdflib.namespace import SH
 
 from ipbes_kg.validate.expressions import (
+    UNDECIDED,
     Expressions,
+    Test,
     component,
     is_property_shape,
+    range_holds,
     value_pattern,
 )
 from ipbes_kg.validate.pool import in_threads
@@ -68,9 +71,10 @@ _FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSc
 class Check:
     """One query and how its rows become results.
 
-    ``kind``: "tests": rows ?this [?value] and one boolean ?ok<i> per component, a result for
-    each false one (the value is the focus node when the query has no ?value); "rows": each
-    row (?this, optional ?value, optional ?path) is one result of ``components[0]``.
+    With ``tests``: rows ?this [?value] and a column ?ok<i> per test, a result for each false
+    one (UNDECIDED: ``range_holds`` says; the value is the focus node when the query has no
+    ?value). Without: each row (?this, optional ?value, optional ?path) is one result of
+    ``component``.
     """
 
     shape: ox.NamedNode | ox.BlankNode
@@ -78,8 +82,8 @@ class Check:
     messages: tuple[ox.Literal, ...]
     path: Term | None
     described: tuple[ox.Triple, ...]  # a blank shape's sh:path, a blank path: copied as engines do
-    components: tuple[ox.NamedNode, ...]
-    kind: str
+    component: ox.NamedNode | None
+    tests: tuple[Test, ...]
     query: str
     needs: tuple[str, ...]  # the selects it reads as graphs (focus nodes, class instances)
 
@@ -102,20 +106,23 @@ class _Shape:
         self.described: tuple[ox.Triple, ...] = ()
         self.checks: list[Check] = []
 
-    def add(self, components: list[ox.NamedNode], kind: str, query: str) -> None:
+    def add(self, what: ox.NamedNode | list[Test], query: str) -> None:
         if not self.messages:
             raise Refused("a constraint without sh:message (pySHACL's generic messages)")
         self.checks.append(
             Check(
                 ox_node(self.node), self.severity, self.messages, self.path, self.described,
-                tuple(components), kind, query, (self.select, *sorted(self.ex.selects)),
+                None if isinstance(what, list) else what, tuple(what) if isinstance(what, list) else (),
+                query, (self.select, *sorted(self.ex.selects)),
             )
         )  # fmt: skip
 
 
-def _tests_query(focus: str, pattern: str, tests: list[str]) -> str:
-    binds = " ".join(f"BIND (COALESCE({t}, false) AS ?ok{i})" for i, t in enumerate(tests))
-    failed = " || ".join(f"!?ok{i}" for i in range(len(tests)))
+def _tests_query(focus: str, pattern: str, tests: list[Test]) -> str:
+    binds = " ".join(
+        f"BIND (COALESCE({t.expression}, false) AS ?ok{i})" for i, t in enumerate(tests)
+    )
+    failed = " || ".join(f"!sameTerm(?ok{i}, true)" for i in range(len(tests)))
     oks = " ".join(f"?ok{i}" for i in range(len(tests)))
     value = "?value " if "?value" in pattern else ""
     return f"SELECT ?this {value}{oks} WHERE {{ {focus} {pattern} {binds} FILTER ({failed}) }}"
@@ -140,11 +147,11 @@ def _property_checks(
             for p, o in shapes.predicate_objects(path)
         )
     pattern = value_pattern(shapes, prop, "?this", "?value")
-    components, tests = ex.value_tests(prop, "?value")
+    tests = ex.value_tests(prop, "?value")
     if tests:
-        shape.add(components, "tests", _tests_query(focus, pattern, tests))
+        shape.add(tests, _tests_query(focus, pattern, tests))
     for name, query in ex.count_queries(prop, focus, pattern):
-        shape.add([component(name)], "rows", query)
+        shape.add(component(name), query)
     return shape.checks
 
 
@@ -160,18 +167,18 @@ def _shape_checks(shapes: rdflib.Graph, node: rdflib.term.Node) -> list[Check]:
     if is_property_shape(shapes, node):
         return _property_checks(shapes, node, select, ex)
     shape = _Shape(shapes, node, select, ex)
-    components, tests = ex.value_tests(node, "?this")
+    tests = ex.value_tests(node, "?this")
     if tests:
-        shape.add(components, "tests", _tests_query(focus, "", tests))
+        shape.add(tests, _tests_query(focus, "", tests))
     value = one(shapes, node, SH.hasValue)
     if value is not None:
         condition = f"FILTER (!sameTerm(?this, {ex.constant(value)}))"
-        shape.add([component("HasValue")], "rows", f"SELECT ?this WHERE {{ {focus} {condition} }}")
+        shape.add(component("HasValue"), f"SELECT ?this WHERE {{ {focus} {condition} }}")
     if is_true(one(shapes, node, SH.closed)):
         allowed = ex.closed_allowed(node)
         keep = f"?path NOT IN ({', '.join(f'<{p}>' for p in allowed)})" if allowed else "true"
         shape.add(
-            [component("Closed")], "rows",
+            component("Closed"),
             f"SELECT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value FILTER ({keep}) }}",
         )  # fmt: skip
     checks = shape.checks
@@ -208,6 +215,12 @@ def refusal(shapes: rdflib.Graph, shape: rdflib.term.Node) -> str | None:
     return None
 
 
+def _range_holds(value: Term | None, test: Test) -> bool:
+    if not isinstance(value, ox.Literal) or not isinstance(test.value, rdflib.Literal):
+        return False
+    return range_holds(value, test.parameter, test.value)
+
+
 def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
     solutions = data.query(check.query)
     if not isinstance(solutions, ox.QuerySolutions):
@@ -215,12 +228,13 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
     report: list[ox.Triple] = []
     for row in solutions:
         this = row["this"]
-        value = row["value"] if check.kind == "rows" or "?value" in check.query else this
-        path = row["path"] if check.kind == "rows" and "?path" in check.query else check.path
-        if check.kind == "rows":
-            failed = [check.components[0]]
-        else:
-            failed = [c for i, c in enumerate(check.components) if row[f"ok{i}"] == _FALSE]
+        value = row["value"] if not check.tests or "?value" in check.query else this
+        path = row["path"] if not check.tests and "?path" in check.query else check.path
+        failed = [check.component] if check.component else []
+        for i, test in enumerate(check.tests):
+            ok = row[f"ok{i}"]
+            if ok == _FALSE or (ok == UNDECIDED and not _range_holds(value, test)):
+                failed.append(test.component)
         for failed_component in failed:
             result = ox.BlankNode()
             report += [

@@ -19,6 +19,7 @@ refused (the shape stays with the per-node engine).
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import pyoxigraph as ox
 import rdflib
@@ -76,27 +77,37 @@ def is_property_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     return (shape, SH.path, None) in shapes
 
 
+_PY_SPACE = r"\s\x1c-\x1f"  # Python's \s also matches \x1c-\x1f (str.isspace), Rust's not
+
+
 def python_regex(pattern: str) -> str:
     """A Python ``re`` pattern as a Rust ``regex`` one that matches the same strings."""
     if "(?" in pattern:
         raise Refused("lookaround or an inline flag in a sh:pattern")
-    out, escaped, in_class = [], False, False
+    out, escaped, opened = [], False, -1  # opened: where the open class's members start
     for n, char in enumerate(pattern):
+        in_class = opened >= 0
         if escaped:
-            if char in "Z123456789":
-                raise Refused(f"\\{char} in a sh:pattern")
-            out.append("\\" + char)
             escaped = False
+            if char in "Z123456789wWbB" or (in_class and char == "S"):
+                raise Refused(f"\\{char} in a sh:pattern (Python and Rust read it differently)")
+            if char in "sS" and not in_class:
+                out.append(f"[{_PY_SPACE}]" if char == "s" else f"[^{_PY_SPACE}]")
+            else:
+                out.append(_PY_SPACE if char == "s" else "\\" + char)
         elif char == "\\":
             escaped = True
         elif in_class:
-            if char == "[" or pattern[n : n + 2] in ("&&", "--", "~~"):
+            if char == "]" and n == opened:
+                out.append("\\]")  # first in a class, "]" is a member
+            elif char == "[" or pattern[n : n + 2] in ("&&", "--", "~~"):
                 raise Refused("a class Rust reads as a nested class or a set operation")
-            in_class = char != "]"
-            out.append(char)
+            else:
+                opened = -1 if char == "]" else opened
+                out.append(char)
         elif char == "[":
-            in_class = True
-            out.append(char + ("]" if pattern[n + 1 : n + 2] == "]" else ""))
+            opened = n + 1 + (pattern[n + 1 : n + 2] == "^")
+            out.append(char)
         elif char == "{" and pattern[n + 1 : n + 2] == ",":
             out.append("{0")  # Python's {,n} is {0,n}
         elif char == "$":
@@ -104,6 +115,33 @@ def python_regex(pattern: str) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+UNDECIDED = ox.Literal("undecided")  # a test's value when Python must decide (range_holds)
+UNDECIDED_TEXT = '"undecided"'
+
+
+def range_holds(value: ox.Literal, parameter: rdflib.URIRef, bound: rdflib.Literal) -> bool:
+    """Whether a literal that is not a number passes a range, as pySHACL 0.40 decides it
+    (constraints/core/value_range_constraints.py): rdflib's order (a boolean is a number, a
+    gYear compares with a date), a string only with a string, an error is a failure."""
+    from pyshacl.rdfutil.compare import compare_literal
+
+    from ipbes_kg.rdf.reader import rdflib_term
+
+    term = rdflib_term(value)
+    if not isinstance(term, rdflib.Literal):
+        return False
+    if isinstance(term.value, str) != isinstance(bound.value, str):
+        return False
+    try:
+        order: int = compare_literal(term, bound)  # type: ignore[no-untyped-call]
+    except (TypeError, NotImplementedError):
+        return False
+    return {
+        SH.minInclusive: order >= 0, SH.minExclusive: order > 0,
+        SH.maxInclusive: order <= 0, SH.maxExclusive: order < 0,
+    }[parameter]  # fmt: skip
 
 
 def value_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node, subject: str, value: str) -> str:
@@ -115,6 +153,15 @@ def value_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node, subject: str, v
     if isinstance(inverse, rdflib.URIRef) and len(set(shapes.predicate_objects(path))) == 1:
         return f"{value} <{inverse}> {subject} ."
     raise Refused("a path other than a predicate or its sh:inversePath")
+
+
+class Test(NamedTuple):
+    """One value test: its component, its SPARQL expression, the parameter and its value."""
+
+    component: ox.NamedNode
+    expression: str
+    parameter: rdflib.URIRef
+    value: rdflib.term.Node
 
 
 class Expressions:
@@ -150,16 +197,16 @@ class Expressions:
             if str(p).startswith(str(SH)) and p not in allowed | _NOT_PARAMETERS:
                 raise Refused(f"{p} here")
 
-    def value_tests(self, shape: rdflib.term.Node, v: str) -> tuple[list[ox.NamedNode], list[str]]:
-        """(one component per test, the tests of ``v``) for the value parameters of ``shape``."""
+    def value_tests(self, shape: rdflib.term.Node, v: str) -> list[Test]:
+        """The tests of ``v`` for the value parameters of ``shape``: each true, false or
+        (a range at the top level) UNDECIDED."""
         prop = is_property_shape(self.shapes, shape)
         self._parameters(shape, _VALUE | (_COUNT if prop else _NODE_ONLY))
-        components, tests = [], []
-        for p in sorted(_VALUE, key=str):
-            for value in sorted(self.shapes.objects(shape, p), key=str):
-                components.append(component(_NAMES[p]))
-                tests.append(self._test(shape, p, value, v))
-        return components, tests
+        return [
+            Test(component(_NAMES[p]), self._test(shape, p, value, v), p, value)
+            for p in sorted(_VALUE, key=str)
+            for value in sorted(self.shapes.objects(shape, p), key=str)
+        ]
 
     def _test(
         self, shape: rdflib.term.Node, p: rdflib.URIRef, value: rdflib.term.Node, v: str
@@ -195,9 +242,11 @@ class Expressions:
             return "(" + (" || ".join(members) or "false") + ")"
         if p in _RANGES:
             numeric = isinstance(value, rdflib.Literal) and value.datatype in _NUMERIC
-            if not numeric:  # rdflib orders other literals its own way (a gYear with a date)
-                raise Refused(f"{p} with a bound that is not a number")
-            return f"({v} {_RANGES[p]} {self.constant(value)})"
+            if not numeric or self._depth:  # rdflib orders other literals its own way
+                raise Refused(f"{p} with a bound that is not a number, or in a nested shape")
+            # a number is compared here; another literal is left UNDECIDED, for range_holds
+            compared = f"({v} {_RANGES[p]} {self.constant(value)})"
+            return f"IF(isNumeric({v}), {compared}, IF(isLiteral({v}), {UNDECIDED_TEXT}, false))"
         if p in (SH.minLength, SH.maxLength):
             if not isinstance(value, rdflib.Literal) or not isinstance(value.value, int):
                 raise Refused(f"{p} {value}")
@@ -243,8 +292,7 @@ class Expressions:
         if is_property_shape(self.shapes, shape):
             return self._conforms_property(shape, v)
         self._parameters(shape, _VALUE | {SH.property, SH.hasValue})
-        _, tests = self.value_tests(shape, v)
-        parts = [f"COALESCE({t}, false)" for t in tests]
+        parts = [f"COALESCE({t.expression}, false)" for t in self.value_tests(shape, v)]
         value = one(self.shapes, shape, SH.hasValue)
         if value is not None:
             parts.append(f"sameTerm({v}, {self.constant(value)})")
@@ -258,10 +306,10 @@ class Expressions:
             return "true"
         y = self._var()
         pattern = value_pattern(self.shapes, prop, v, y)
-        _, tests = self.value_tests(prop, y)
+        tests = self.value_tests(prop, y)
         parts = []
         if tests:
-            ok = " && ".join(f"COALESCE({t}, false)" for t in tests)
+            ok = " && ".join(f"COALESCE({t.expression}, false)" for t in tests)
             parts.append(f"NOT EXISTS {{ {pattern} FILTER (!({ok})) }}")
         low, high = self._count(prop, SH.minCount), self._count(prop, SH.maxCount)
         if (low is not None and low > 1) or (high is not None and high > 1):
