@@ -17,6 +17,7 @@ import pyshacl
 import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
+from shacl_parity import ox_term, parse, real_shapes, store_of, thinned
 
 from ipbes_kg.home import Home
 from ipbes_kg.rdf import literals
@@ -39,24 +40,7 @@ Row = tuple[Any, ...]
 
 
 def triples(turtle: str) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)]
-
-
-def store_of(data: list[ox.Triple]) -> ox.Store:
-    """bulk_extend keeps blank-node labels (see tests/test_sparql.py)."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
-    return store
-
-
-def ox_term(term: Any) -> Any:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or rdflib.XSD.string)))
+    return parse(PREFIXES, turtle)
 
 
 def described(nodes: dict[Any, dict[str, list[Any]]], term: Any) -> Any:
@@ -587,15 +571,6 @@ def test_non_canonical_literals_are_detected() -> None:
     assert literals.canonical_only(triples(NUMBERS + LINKED + VALUES + STRINGS))
     (row,) = oracle(data[:2], rdflib_graph(triples(prop("sh:minInclusive 5"))))
     assert row[2].value == "+4"
-
-
-def real_shapes(home: Home) -> rdflib.Graph:
-    return rdflib_graph([t for p in home.shapes_files() for t in read_triples(p)])
-
-
-def thinned(data: list[ox.Triple], every: int) -> list[ox.Triple]:
-    """One data triple in `every` dropped (types kept): many violations of every kind."""
-    return [t for i, t in enumerate(data) if i % every or t.predicate.value == str(RDF.type)]
 
 
 def scrambled(data: list[ox.Triple], every: int) -> list[ox.Triple]:

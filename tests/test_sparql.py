@@ -14,6 +14,7 @@ import pytest
 import rdflib
 from pyshacl_turbo.rdf import Input
 from rdflib.namespace import RDF, SH
+from shacl_parity import ox_term, parse, real_shapes, store_of, thinned
 
 from ipbes_kg.home import Home
 from ipbes_kg.rdf import literals
@@ -33,14 +34,7 @@ Row = tuple[Any, ...]
 
 
 def triples(turtle: str) -> list[ox.Triple]:
-    return [q.triple for q in ox.parse(PREFIXES + turtle, format=ox.RdfFormat.TURTLE)]
-
-
-def store_of(data: list[ox.Triple]) -> ox.Store:
-    """bulk_extend, not bulk_load: bulk_load gives blank nodes new labels (see below)."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
-    return store
+    return parse(PREFIXES, turtle)
 
 
 def test_bulk_load_renames_blank_nodes() -> None:
@@ -54,16 +48,6 @@ def test_bulk_load_renames_blank_nodes() -> None:
     loaded.bulk_load(input=f"{triple} .\n".encode(), format=ox.RdfFormat.N_TRIPLES)
     assert next(iter(loaded)).subject != triple.subject
     assert next(iter(store_of([triple]))).subject == triple.subject
-
-
-def ox_term(term: Any) -> Any:
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or rdflib.XSD.string)))
 
 
 def oracle(data: list[ox.Triple], shapes: rdflib.Graph, engine: str = "pyshacl") -> Counter[Row]:
@@ -434,10 +418,6 @@ def test_canonical_only_says_true_only_for_what_a_store_keeps() -> None:
                 assert not kept or lexical in unchanged_invalid, (datatype, lexical)
 
 
-def real_shapes(home: Home) -> rdflib.Graph:
-    return rdflib_graph([t for p in home.shapes_files() for t in read_triples(p)])
-
-
 def alone(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node) -> rdflib.Graph:
     """The shape with only this SPARQL constraint: its targets, severity, messages and prefixes."""
     keep = {RDF.type, SH.severity, SH.message, SH.deactivated, SH.targetNode, SH.targetClass}
@@ -452,11 +432,6 @@ def alone(shapes: rdflib.Graph, shape: rdflib.term.Node, node: rdflib.term.Node)
         out += shapes.triples((None, predicate, None))
     out += shapes.triples((None, RDF.type, rdflib.OWL.Ontology))
     return out
-
-
-def thinned(data: list[ox.Triple], every: int) -> list[ox.Triple]:
-    """The real graph with one data triple in `every` dropped: many violations of every kind."""
-    return [t for i, t in enumerate(data) if i % every or t.predicate.value == str(RDF.type)]
 
 
 # pySHACL evaluates a join by substituting the left side's solution into the right side

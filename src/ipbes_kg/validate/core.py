@@ -36,13 +36,12 @@ import rdflib
 from rdflib import RDF
 from rdflib.namespace import SH
 
+from ipbes_kg.validate.dialect import UNDECIDED, range_holds
 from ipbes_kg.validate.expressions import (
-    UNDECIDED,
     Expressions,
     Test,
     component,
     is_property_shape,
-    range_holds,
     value_pattern,
 )
 from ipbes_kg.validate.pool import in_threads

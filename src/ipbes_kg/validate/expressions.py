@@ -5,15 +5,13 @@ one constraint, as pySHACL 0.40 decides it (constraints/core/*.py): sh:class fol
 rdf:type/rdfs:subClassOf* in the data graph (the instances of each class are materialized
 once, ``shapeterms.class_select``) and fails on literals; sh:pattern and the lengths
 fail on blank nodes and read IRIs as their text; sh:languageIn compares lower-cased tags, or
-their first subtag; sh:in is term identity, not value equality; a range fails when the values
-cannot be compared. The caller wraps each test in COALESCE(…, false): an error is a failure.
+their first subtag; sh:in is term identity, not value equality; a range compares numbers and
+leaves other literals UNDECIDED (``dialect.range_holds``). The caller wraps each test in COALESCE(…, false): an error is a failure.
 Conformance to a whole shape (sh:node, sh:or, sh:qualifiedValueShape) is the conjunction of
 its tests, and of NOT EXISTS/EXISTS patterns for its property shapes.
 
-sh:pattern: pySHACL matches with Python's ``re``, Oxigraph with Rust's ``regex``. They agree on
-the syntax both accept, except Python's ``$``, which also matches before a final newline: each
-``$`` becomes ``\\n?$``. Lookaround, back-references, ``\\Z`` and the flags "x" and "q" are
-refused (the shape stays with the per-node engine).
+Where pySHACL decides differently from SPARQL (sh:pattern's dialect, the order of literals in
+ranges), ``ipbes_kg.validate.dialect`` makes the expression follow pySHACL.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from rdflib import RDF, RDFS
 from rdflib.collection import Collection
 from rdflib.namespace import SH, XSD
 
+from ipbes_kg.validate.dialect import UNDECIDED_TEXT, python_regex
 from ipbes_kg.validate.shapeterms import (
     Refused,
     class_select,
@@ -75,73 +74,6 @@ def component(name: str) -> ox.NamedNode:
 
 def is_property_shape(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     return (shape, SH.path, None) in shapes
-
-
-_PY_SPACE = r"\s\x1c-\x1f"  # Python's \s also matches \x1c-\x1f (str.isspace), Rust's not
-
-
-def python_regex(pattern: str) -> str:
-    """A Python ``re`` pattern as a Rust ``regex`` one that matches the same strings."""
-    if "(?" in pattern:
-        raise Refused("lookaround or an inline flag in a sh:pattern")
-    out, escaped, opened = [], False, -1  # opened: where the open class's members start
-    for n, char in enumerate(pattern):
-        in_class = opened >= 0
-        if escaped:
-            escaped = False
-            if char in "Z123456789wWbB" or (in_class and char == "S"):
-                raise Refused(f"\\{char} in a sh:pattern (Python and Rust read it differently)")
-            if char in "sS" and not in_class:
-                out.append(f"[{_PY_SPACE}]" if char == "s" else f"[^{_PY_SPACE}]")
-            else:
-                out.append(_PY_SPACE if char == "s" else "\\" + char)
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            if char == "]" and n == opened:
-                out.append("\\]")  # first in a class, "]" is a member
-            elif char == "[" or pattern[n : n + 2] in ("&&", "--", "~~"):
-                raise Refused("a class Rust reads as a nested class or a set operation")
-            else:
-                opened = -1 if char == "]" else opened
-                out.append(char)
-        elif char == "[":
-            opened = n + 1 + (pattern[n + 1 : n + 2] == "^")
-            out.append(char)
-        elif char == "{" and pattern[n + 1 : n + 2] == ",":
-            out.append("{0")  # Python's {,n} is {0,n}
-        elif char == "$":
-            out.append("\\n?$")  # Python's $ also matches before a final newline
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-UNDECIDED = ox.Literal("undecided")  # a test's value when Python must decide (range_holds)
-UNDECIDED_TEXT = '"undecided"'
-
-
-def range_holds(value: ox.Literal, parameter: rdflib.URIRef, bound: rdflib.Literal) -> bool:
-    """Whether a literal that is not a number passes a range, as pySHACL 0.40 decides it
-    (constraints/core/value_range_constraints.py): rdflib's order (a boolean is a number, a
-    gYear compares with a date), a string only with a string, an error is a failure."""
-    from pyshacl.rdfutil.compare import compare_literal
-
-    from ipbes_kg.rdf.reader import rdflib_term
-
-    term = rdflib_term(value)
-    if not isinstance(term, rdflib.Literal):
-        return False
-    if isinstance(term.value, str) != isinstance(bound.value, str):
-        return False
-    try:
-        order: int = compare_literal(term, bound)  # type: ignore[no-untyped-call]
-    except (TypeError, NotImplementedError):
-        return False
-    return {
-        SH.minInclusive: order >= 0, SH.minExclusive: order > 0,
-        SH.maxInclusive: order <= 0, SH.maxExclusive: order < 0,
-    }[parameter]  # fmt: skip
 
 
 def value_pattern(shapes: rdflib.Graph, shape: rdflib.term.Node, subject: str, value: str) -> str:
