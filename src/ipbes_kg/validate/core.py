@@ -61,7 +61,13 @@ from ipbes_kg.validate.shapeterms import (
 
 _SH = "http://www.w3.org/ns/shacl#"
 _TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-_P = {name: ox.NamedNode(_SH + name) for name in ["focusNode", "resultPath", "value", "resultMessage", "resultSeverity", "sourceConstraintComponent", "sourceShape", "ValidationResult"]}  # fmt: skip
+_P = {
+    name: ox.NamedNode(_SH + name)
+    for name in (
+        "focusNode", "resultPath", "value", "resultMessage", "resultSeverity",
+        "sourceConstraintComponent", "sourceShape", "ValidationResult",
+    )
+}  # fmt: skip
 _TYPE = ox.NamedNode(str(RDF.type))
 _FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
@@ -108,13 +114,20 @@ class _Shape:
     def add(self, what: ox.NamedNode | list[Test], query: str) -> None:
         if not self.messages:
             raise Refused("a constraint without sh:message (pySHACL's generic messages)")
+        tests = tuple(what) if isinstance(what, list) else ()
         self.checks.append(
             Check(
-                ox_node(self.node), self.severity, self.messages, self.path, self.described,
-                None if isinstance(what, list) else what, tuple(what) if isinstance(what, list) else (),
-                query, (self.select, *sorted(self.ex.selects)),
+                shape=ox_node(self.node),
+                severity=self.severity,
+                messages=self.messages,
+                path=self.path,
+                described=self.described,
+                component=None if isinstance(what, list) else what,
+                tests=tests,
+                query=query,
+                needs=(self.select, *sorted(self.ex.selects)),
             )
-        )  # fmt: skip
+        )
 
 
 def _tests_query(focus: str, pattern: str, tests: list[Test]) -> str:
@@ -123,7 +136,7 @@ def _tests_query(focus: str, pattern: str, tests: list[Test]) -> str:
     )
     failed = " || ".join(f"!sameTerm(?ok{i}, true)" for i in range(len(tests)))
     oks = " ".join(f"?ok{i}" for i in range(len(tests)))
-    value = "?value " if "?value" in pattern else ""
+    value = "?value " if pattern else ""  # no pattern: a node shape's tests of ?this
     return f"SELECT ?this {value}{oks} WHERE {{ {focus} {pattern} {binds} FILTER ({failed}) }}"
 
 
@@ -224,11 +237,13 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
     solutions = data.query(check.query)
     if not isinstance(solutions, ox.QuerySolutions):
         raise TypeError(f"{check.shape}: not a SELECT query")
+    projected = {variable.value for variable in solutions.variables}
     report: list[ox.Triple] = []
     for row in solutions:
         this = row["this"]
-        value = row["value"] if not check.tests or "?value" in check.query else this
-        path = row["path"] if not check.tests and "?path" in check.query else check.path
+        # a node shape's own tests are about the focus node: it is the value (pySHACL)
+        value = row["value"] if "value" in projected else this if check.tests else None
+        path = row["path"] if "path" in projected else check.path
         failed = [check.component] if check.component else []
         for i, test in enumerate(check.tests):
             ok = row[f"ok{i}"]
