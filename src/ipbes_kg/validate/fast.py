@@ -20,6 +20,8 @@ thread of its own, and is not started when no shape with targets is left for it.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -50,6 +52,7 @@ class Fast:
         core_shapes, self.constraints = sparql.split(shapes)
         self.rest, self.checks = core.split(core_shapes)
         self._early: Background[list[ox.Triple]] | None = None
+        self._stop = threading.Event()
         if self.constraints or self.checks:
             self._early = Background(lambda: self._evaluate(load_store(files)))
 
@@ -57,8 +60,17 @@ class Fast:
         needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
         with materialized(store, needs):
             return in_threads(
-                core.tasks(self.checks, store) + sparql.tasks(self.constraints, store)
+                core.tasks(self.checks, store) + sparql.tasks(self.constraints, store),
+                stop=self._stop,
             )
+
+    def _set_aside(self) -> None:
+        """Stop the early work after the queries running now, and wait for it: nothing of it
+        runs on after ``report`` returns (its result or error is not used)."""
+        if self._early is not None:
+            self._stop.set()
+            with contextlib.suppress(Exception):
+                self._early.wait()
 
     def report(self, triples: list[ox.Triple]) -> list[ox.Triple]:
         """The SHACL report of ``triples`` (the strict parse of the files given at the start)."""
@@ -67,8 +79,11 @@ class Fast:
         rest, set_part = self.rest, []
         if self._early is not None:
             if not literals.canonical_only(triples):
+                self._set_aside()
                 rest = self.shapes  # every shape per node, on the lexical forms
             elif _has_blank_nodes(triples):
+                self._set_aside()
+                self._stop = threading.Event()
                 set_part = self._evaluate(store_of(triples, ntriples(triples)))
             else:
                 set_part = self._early.wait()

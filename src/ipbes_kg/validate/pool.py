@@ -15,18 +15,23 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
-def in_threads(tasks: Sequence[Callable[[], list[T]]], workers: int | None = None) -> list[T]:
-    """Every task's items, in the order of the tasks; the first error raised, if any."""
+def in_threads(
+    tasks: Sequence[Callable[[], list[T]]],
+    workers: int | None = None,
+    stop: threading.Event | None = None,
+) -> list[T]:
+    """Every task's items, in the order of the tasks; the first error raised, if any. Once
+    ``stop`` is set, no task starts (the result is then incomplete: the caller set it aside)."""
     count = min(len(tasks), workers or os.cpu_count() or 1)
     if count <= 1:
-        return [item for task in tasks for item in task()]
+        return [item for task in tasks if not (stop and stop.is_set()) for item in task()]
     parts: list[list[T]] = [[] for _ in tasks]
     errors: list[BaseException] = []
     todo = iter(range(len(tasks)))
     lock = threading.Lock()
 
     def work() -> None:
-        while not errors:
+        while not errors and not (stop and stop.is_set()):
             with lock:
                 i = next(todo, None)
             if i is None:
