@@ -36,6 +36,7 @@ import rdflib
 from rdflib import RDF
 from rdflib.namespace import SH
 
+from ipbes_kg.rdf.terms import Term
 from ipbes_kg.validate.dialect import UNDECIDED, range_holds
 from ipbes_kg.validate.expressions import (
     Expressions,
@@ -46,8 +47,8 @@ from ipbes_kg.validate.expressions import (
 )
 from ipbes_kg.validate.pool import in_threads
 from ipbes_kg.validate.shapeterms import (
+    TARGETS,
     Refused,
-    Term,
     focus_lookup,
     focus_pattern,
     has_targets,
@@ -57,18 +58,9 @@ from ipbes_kg.validate.shapeterms import (
     one,
     ox_node,
     ox_term,
+    validation_result,
 )
 
-_SH = "http://www.w3.org/ns/shacl#"
-_TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-_P = {
-    name: ox.NamedNode(_SH + name)
-    for name in (
-        "focusNode", "resultPath", "value", "resultMessage", "resultSeverity",
-        "sourceConstraintComponent", "sourceShape", "ValidationResult",
-    )
-}  # fmt: skip
-_TYPE = ox.NamedNode(str(RDF.type))
 _FALSE = ox.Literal("false", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
@@ -207,13 +199,13 @@ def split(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[Check]]:
     for prefix, namespace in shapes.namespaces():
         rest.bind(prefix, namespace)
     rest += shapes
-    candidates = {s for p in (*_TARGETS, RDF.type) for s in shapes.subjects(p, None)}
+    candidates = {s for p in (*TARGETS, RDF.type) for s in shapes.subjects(p, None)}
     for node in sorted(candidates, key=str):
         if not has_targets(shapes, node):
             continue
         with contextlib.suppress(Refused):
             taken += _shape_checks(shapes, node)
-            for p in _TARGETS:
+            for p in TARGETS:
                 rest.remove((node, p, None))
     return rest, taken
 
@@ -250,19 +242,9 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
             if ok == _FALSE or (ok == UNDECIDED and not _range_holds(value, test)):
                 failed.append(test.component)
         for failed_component in failed:
-            result = ox.BlankNode()
-            report += [
-                ox.Triple(result, _TYPE, _P["ValidationResult"]),
-                ox.Triple(result, _P["focusNode"], this),
-                ox.Triple(result, _P["resultSeverity"], check.severity),
-                ox.Triple(result, _P["sourceConstraintComponent"], failed_component),
-                ox.Triple(result, _P["sourceShape"], check.shape),
-                *(ox.Triple(result, _P["resultMessage"], m) for m in check.messages),
-            ]
-            if value is not None:
-                report.append(ox.Triple(result, _P["value"], value))
-            if path is not None:
-                report.append(ox.Triple(result, _P["resultPath"], path))
+            report += validation_result(
+                this, check.severity, failed_component, check.shape, check.messages, value, path
+            )
     if report:
         report += check.described
     return report

@@ -17,9 +17,19 @@ import rdflib
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
+from ipbes_kg.rdf.terms import Term
 from ipbes_kg.validate.pool import in_threads
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_SH = "http://www.w3.org/ns/shacl#"
+_RESULT = {
+    name: ox.NamedNode(_SH + name)
+    for name in (
+        "focusNode", "resultPath", "value", "resultMessage", "resultSeverity",
+        "sourceConstraintComponent", "sourceShape", "sourceConstraint", "ValidationResult",
+    )
+}  # fmt: skip
+_TYPE = ox.NamedNode(str(RDF.type))
+TARGETS = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)  # SHACL Core
 
 
 class Refused(Exception):
@@ -65,10 +75,33 @@ def is_true(value: rdflib.term.Node | None) -> bool:
     return isinstance(value, Literal) and value.value is True
 
 
+def validation_result(
+    focus: Term,
+    severity: Term,
+    component: ox.NamedNode,
+    shape: ox.NamedNode | ox.BlankNode,
+    messages: Iterable[ox.Literal],
+    value: Term | None = None,
+    path: Term | None = None,
+    constraint: ox.NamedNode | ox.BlankNode | None = None,
+) -> list[ox.Triple]:
+    """One sh:ValidationResult as pySHACL writes it (a fresh blank node): what both set-based
+    evaluators add to the report."""
+    result = ox.BlankNode()
+    fields: list[tuple[str, Term | None]] = [
+        ("focusNode", focus), ("resultSeverity", severity),
+        ("sourceConstraintComponent", component), ("sourceShape", shape),
+        *(("resultMessage", m) for m in messages),
+        ("value", value), ("resultPath", path), ("sourceConstraint", constraint),
+    ]  # fmt: skip
+    return [ox.Triple(result, _TYPE, _RESULT["ValidationResult"])] + [
+        ox.Triple(result, _RESULT[name], term) for name, term in fields if term is not None
+    ]
+
+
 def has_targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
     """Whether the shape has focus nodes of its own (declared targets or an implicit class)."""
-    targets = (SH.targetNode, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-    if any((shape, p, None) in shapes for p in targets):
+    if any((shape, p, None) in shapes for p in (*TARGETS, SH.target)):
         return True
     return is_class(shapes, shape)
 
@@ -141,8 +174,9 @@ def materialized(store: ox.Store, selects: Iterable[str]) -> Iterator[None]:
     duration of the block, from the data as it is now; the graphs are dropped afterwards, so a
     caller's store is left as it was."""
     graphs = {focus_graph(select): select for select in selects}
+    present = set(store.named_graphs())
     for graph in graphs:
-        if ox.NamedNode(graph) in set(store.named_graphs()):
+        if ox.NamedNode(graph) in present:
             raise ValueError(f"the store already has a graph named {graph}")
     try:
         in_threads(

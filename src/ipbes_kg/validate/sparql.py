@@ -45,10 +45,10 @@ from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import SH
 
 from ipbes_kg.query import sparql_text
+from ipbes_kg.rdf.terms import Term
 from ipbes_kg.validate.pool import in_threads
 from ipbes_kg.validate.shapeterms import (
     Refused,
-    Term,
     focus_lookup,
     focus_pattern,
     is_true,
@@ -56,6 +56,7 @@ from ipbes_kg.validate.shapeterms import (
     one,
     ox_node,
     ox_term,
+    validation_result,
 )
 
 _REFUSED_WORDS = {
@@ -71,13 +72,7 @@ _PYSHACL_MAY_REJECT = re.compile(
 _PYSHACL_BINDS_THIS = re.compile(r"([\s{}()])[\$\?]this", flags=re.M)  # sparql_query_helper.py
 _SHAPE_REFS = (SH.node, SH.property, SH["not"], SH.qualifiedValueShape, RDF.first)
 _DEFAULT_PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), "owl": "http://www.w3.org/2002/07/owl#"}
-_SH = "http://www.w3.org/ns/shacl#"
-_FIELDS = "focusNode resultPath value resultMessage resultSeverity sourceConstraintComponent"
-_RESULT_PREDICATES = {name: ox.NamedNode(_SH + name) for name in f"{_FIELDS} sourceShape".split()}
-_TYPE = ox.NamedNode(str(RDF.type))
-_VALIDATION_RESULT = ox.NamedNode(_SH + "ValidationResult")
-_COMPONENT = ox.NamedNode(_SH + "SPARQLConstraintComponent")
-_SOURCE_CONSTRAINT = ox.NamedNode(_SH + "sourceConstraint")
+_COMPONENT = ox.NamedNode(str(SH.SPARQLConstraintComponent))
 
 
 @dataclass(frozen=True)
@@ -286,18 +281,11 @@ def _results(constraint: Constraint, data: ox.Store) -> Iterator[ox.Triple]:
         value = this if value is None else value  # pySHACL: the focus node, in messages too
         path_binding = [] if path is None else [("path", path)]
         bindings = [*bound, ("this", this), *path_binding, ("value", value)]
-        result = ox.BlankNode()
-        yield ox.Triple(result, _TYPE, _VALIDATION_RESULT)
-        yield ox.Triple(result, _RESULT_PREDICATES["focusNode"], this)
-        if path is not None:
-            yield ox.Triple(result, _RESULT_PREDICATES["resultPath"], path)
-        yield ox.Triple(result, _RESULT_PREDICATES["value"], value)
-        for text in dict.fromkeys(_message(m, bindings) for m in constraint.messages):
-            yield ox.Triple(result, _RESULT_PREDICATES["resultMessage"], ox.Literal(text))
-        yield ox.Triple(result, _RESULT_PREDICATES["resultSeverity"], constraint.severity)
-        yield ox.Triple(result, _RESULT_PREDICATES["sourceConstraintComponent"], _COMPONENT)
-        yield ox.Triple(result, _RESULT_PREDICATES["sourceShape"], constraint.shape)
-        yield ox.Triple(result, _SOURCE_CONSTRAINT, constraint.node)
+        texts = dict.fromkeys(_message(m, bindings) for m in constraint.messages)
+        yield from validation_result(
+            this, constraint.severity, _COMPONENT, constraint.shape,
+            (ox.Literal(text) for text in texts), value, path, constraint.node,
+        )  # fmt: skip
 
 
 def evaluate(
