@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import pyoxigraph as ox
 import rdflib
@@ -45,7 +44,7 @@ from ipbes_kg.validate.expressions import (
     is_property_shape,
     value_pattern,
 )
-from ipbes_kg.validate.pool import in_threads
+from ipbes_kg.validate.pool import fetching, in_threads, rows
 from ipbes_kg.validate.shapeterms import (
     TARGETS,
     Refused,
@@ -225,20 +224,17 @@ def _range_holds(value: Term | None, test: Test) -> bool:
     return range_holds(value, test.parameter, test.value)
 
 
-def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
-    solutions = data.query(check.query)
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise TypeError(f"{check.shape}: not a SELECT query")
-    projected = {variable.value for variable in solutions.variables}
+def _results(check: Check, answer: bytes) -> list[ox.Triple]:
+    variables, solutions = rows(answer)
     report: list[ox.Triple] = []
     for row in solutions:
         this = row["this"]
         # a node shape's own tests are about the focus node: it is the value (pySHACL)
-        value = row["value"] if "value" in projected else this if check.tests else None
-        path = row["path"] if "path" in projected else check.path
+        value = row.get("value") if "value" in variables else this if check.tests else None
+        path = row.get("path") if "path" in variables else check.path
         failed = [check.component] if check.component else []
         for i, test in enumerate(check.tests):
-            ok = row[f"ok{i}"]
+            ok = row.get(f"ok{i}")
             if ok == _FALSE or (ok == UNDECIDED and not _range_holds(value, test)):
                 failed.append(test.component)
         for failed_component in failed:
@@ -250,9 +246,17 @@ def _results(check: Check, data: ox.Store) -> list[ox.Triple]:
     return report
 
 
-def tasks(checks: list[Check], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
-    """One task per check, for ``pool.in_threads``; inside ``shapeterms.materialized``."""
-    return [partial(_results, check, data) for check in checks]
+def tasks(checks: list[Check], data: ox.Store) -> list[Callable[[], list[bytes]]]:
+    """One task per check, for ``pool.in_threads`` inside ``shapeterms.materialized``: its
+    answer (``pool.fetch``), for ``results``."""
+    return [fetching(data, check.query) for check in checks]
+
+
+def results(checks: list[Check], answers: list[bytes]) -> list[ox.Triple]:
+    """The SHACL report triples of the checks, from the answers of their ``tasks``."""
+    return [
+        t for check, answer in zip(checks, answers, strict=True) for t in _results(check, answer)
+    ]
 
 
 def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None) -> list[ox.Triple]:
@@ -260,4 +264,5 @@ def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None)
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""
     with materialized(data, {select for check in checks for select in check.needs}):
-        return in_threads(tasks(checks, data), workers)
+        answers = in_threads(tasks(checks, data), workers)
+    return results(checks, answers)

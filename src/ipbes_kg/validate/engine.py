@@ -16,9 +16,11 @@ canonical-form patterns fire with either (``fast`` leaves such a graph to turbo)
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -177,6 +179,24 @@ def _relabel(t: ox.Triple, tag: str) -> ox.Triple:
     return ox.Triple(term(t.subject), t.predicate, term(t.object))
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while validating.
+
+    A validation makes millions of small long-lived objects (triples, report rows, positions)
+    and almost no cycles; every full collection walks all of them again, so the collector's
+    work grows with the square of the graph (×200: 15.7 s → 8.3 s to parse, 47 s → 31 s of
+    CPU for the set-based evaluation without it). Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def validate_files(
     data_paths: Iterable[Path],
     shapes_paths: Iterable[Path],
@@ -195,6 +215,17 @@ def validate_files(
     """
     if engine not in ENGINES:
         raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    with _without_cycle_collection():
+        return _validate(data_paths, shapes_paths, engine, focus_paths, progress)
+
+
+def _validate(
+    data_paths: Iterable[Path],
+    shapes_paths: Iterable[Path],
+    engine: str,
+    focus_paths: Iterable[Path] | None,
+    progress: Callable[[str], None] | None,
+) -> results.Report:
     tell = progress or (lambda phase: None)
     files = expand_paths(data_paths)
     tell(f"reading {len(files)} files")
@@ -205,15 +236,17 @@ def validate_files(
     per_file = _read_apart(files)
     triples = [t for file_triples in per_file for t in file_triples]
     tell(f"checking {len(triples):,} triples ({engine} and the checks)")
-    engine_run = Background(
-        lambda: fast.report(triples) if fast else _report(triples, shapes, engine)
-    )
+    engine_run: Callable[[], list[ox.Triple]]
+    if fast is not None:  # its workers are at it already; it reads their answers after the checks
+        engine_run = partial(fast.report, triples)
+    else:  # pySHACL, in a thread of its own meanwhile
+        engine_run = Background(lambda: _report(triples, shapes, engine)).wait
     locator = Locator(files)
     locator.scan()
     labels = english_labels(triples)
     found_results = checks.run(triples, labels, locator.find, locator.duplicates())
     tell(f"checking {len(triples):,} triples (waiting for {engine})")
-    report = engine_run.wait()
+    report = engine_run()
     tell("locating the results")
     found_results += results.from_report(report, shapes, labels, locator.find)
     shown, wanted = files, None

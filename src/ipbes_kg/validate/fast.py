@@ -51,18 +51,24 @@ class Fast:
         self.shapes = shapes
         core_shapes, self.constraints = sparql.split(shapes)
         self.rest, self.checks = core.split(core_shapes)
-        self._early: Background[list[ox.Triple]] | None = None
+        self._early: Background[list[bytes]] | None = None
         self._stop = threading.Event()
         if self.constraints or self.checks:
-            self._early = Background(lambda: self._evaluate(load_store(files)))
+            self._early = Background(lambda: self._answers(load_store(files)))
 
-    def _evaluate(self, store: ox.Store) -> list[ox.Triple]:
+    def _answers(self, store: ox.Store) -> list[bytes]:
         needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
         with materialized(store, needs):
             return in_threads(
                 core.tasks(self.checks, store) + sparql.tasks(self.constraints, store),
                 stop=self._stop,
             )
+
+    def _results(self, answers: list[bytes]) -> list[ox.Triple]:
+        split = len(self.checks)
+        return core.results(self.checks, answers[:split]) + sparql.results(
+            self.constraints, answers[split:]
+        )
 
     def _set_aside(self) -> None:
         """Stop the early work after the queries running now, and wait for it: nothing of it
@@ -73,10 +79,14 @@ class Fast:
                 self._early.wait()
 
     def report(self, triples: list[ox.Triple]) -> list[ox.Triple]:
-        """The SHACL report of ``triples`` (the strict parse of the files given at the start)."""
+        """The SHACL report of ``triples`` (the strict parse of the files given at the start).
+
+        Called from the thread that does the other Python work, once it is done: the answers
+        are read here, not in the workers (``ipbes_kg.validate.pool`` says why).
+        """
         import pyshacl_turbo
 
-        rest, set_part = self.rest, []
+        rest, answers, store = self.rest, None, None
         if self._early is not None:
             if not literals.canonical_only(triples):
                 self._set_aside()
@@ -84,14 +94,19 @@ class Fast:
             elif _has_blank_nodes(triples):
                 self._set_aside()
                 self._stop = threading.Event()
-                set_part = self._evaluate(store_of(triples, ntriples(triples)))
+                store = store_of(triples, ntriples(triples))
             else:
-                set_part = self._early.wait()
+                answers = self._early
         engine_part = None
         if any(has_targets(rest, node) for node in set(rest.subjects())):
             data = ntriples(triples).decode("utf-8")
             engine_part = Background(lambda: turbo.report(data, rest))
         try:
+            set_part = []
+            if store is not None:
+                set_part = self._results(self._answers(store))
+            elif answers is not None:
+                set_part = self._results(answers.wait())
             return results.merge(engine_part.wait() if engine_part else [], set_part)
         except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
             # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError

@@ -16,17 +16,20 @@ from dataclasses import dataclass, field
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
+_IRI = r"<[^>\s]*>"
+_PNAME = r"(?:[^\W\d][\w.\-]*)?:(?:[\w:%\-]|\\.|\.(?=[\w:%\-\\]))*"
+_NUMBER = r"[+-]?(?:\d+\.\d*[eE][+-]?\d+|\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)"
 _TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<lead>[ \t\r\n]*)
     (?:(?P<comment>\#[^\n]*)
-    |(?P<iri><[^>\s]*>)
+    |(?P<iri>{_IRI})
     |(?P<lstring>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
     |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
     |(?P<at>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     |(?P<dtype>\^\^)
-    |(?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w:%\-]|\\.|\.(?=[\w:%\-\\]))*)
-    |(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    |(?P<pname>{_PNAME})
+    |(?P<number>{_NUMBER})
     |(?P<punct>[;,.\[\]()])
     |(?P<word>[A-Za-z_][\w-]*)
     |(?P<other>.)
@@ -34,6 +37,25 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# The commonest piece of a statement in one match, where a predicate is expected: a predicate,
+# its objects (IRIs, names, one-line literals, numbers, booleans) and the ";" or "." after them,
+# on one line. Anything else (comments, blank nodes, lists, long strings) goes token by token;
+# both ways record the same positions (tests/test_lexer.py), this one ~3× faster.
+_OBJECT = (
+    rf"(?:{_IRI}|(?:\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"
+    rf"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:{_IRI}|{_PNAME}))?"
+    rf"|{_PNAME}|{_NUMBER}|true(?![\w:-])|false(?![\w:-]))"
+)
+_UNIT = re.compile(
+    rf"""
+    (?P<lead>[ \t\r\n]*)
+    (?P<predicate>{_IRI}|{_PNAME}|a(?=[ \t]))[ \t]*
+    (?P<object>{_OBJECT})(?P<more>(?:[ \t]*,[ \t]*{_OBJECT})*)[ \t]*
+    (?P<close>[;.])
+    """,
+    re.VERBOSE,
+)
+_ONE_OBJECT = re.compile(rf"[ \t]*,[ \t]*(?P<object>{_OBJECT})")
 _ESCAPE = re.compile(r"\\(.)")
 
 # directive keyword -> its number of tokens, keyword included
@@ -86,13 +108,64 @@ def scan(text: str) -> Positions:
             return RDF_TYPE
         return None
 
-    for match in _TOKEN.finditer(text):
+    def written(value: str) -> str | None:  # a predicate or object of a one-match piece
+        if value[0] == "<":
+            return iri_of("iri", value)
+        if value[0] in "\"'" or ":" not in value:  # a literal, a number, a boolean, "a"
+            return RDF_TYPE if value == "a" else None
+        return iri_of("pname", value)
+
+    pos = 0
+    while True:
+        frame = stack[-1]
+        if frame.state == "predicate" and not (frame.collection or directive or suffix):
+            unit = _UNIT.match(text, pos)
+            if unit is not None:
+                pos = unit.end()
+                lead = unit.group("lead")
+                if "\n" in lead:
+                    line += lead.count("\n")
+                    line_start = unit.start() + lead.rindex("\n") + 1
+                subject, start = frame.subject, unit.start("predicate")
+                predicate = written(unit.group("predicate"))
+                if subject is not None and predicate is not None:
+                    found.predicates.setdefault(
+                        (subject, predicate), (line, start - line_start + 1)
+                    )
+                    if predicate == RDF_TYPE and start_at is not None and len(stack) == 1:
+                        found.typed.append(start_at)
+                        start_at = None
+                    objects = [(unit.start("object"), unit.group("object"))]
+                    if unit.group("more"):
+                        objects += [
+                            (more.start("object"), more.group("object"))
+                            for more in _ONE_OBJECT.finditer(
+                                text, unit.start("more"), unit.end("more")
+                            )
+                        ]
+                    for at, text_of in objects:
+                        term = written(text_of)
+                        if term is not None:
+                            found.objects.setdefault(
+                                (subject, predicate, term), (line, at - line_start + 1)
+                            )
+                frame.predicate = predicate
+                if unit.group("close") == ";":
+                    frame.state = "predicate"
+                else:
+                    stack = [_Frame(None, "subject")]
+                continue
+        match = _TOKEN.match(text, pos)
+        assert match is not None  # "other" takes any character, "end" the end
+        pos = match.end()
         kind = match.lastgroup or "other"
         lead = match.group("lead")
         if "\n" in lead:
             line += lead.count("\n")
             line_start = match.start() + lead.rindex("\n") + 1
-        if kind == "end" or kind == "lead":
+        if kind == "end":
+            break
+        if kind == "lead":
             continue
         value = match.group(kind)
         start = match.start(kind)

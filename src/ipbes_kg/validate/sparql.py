@@ -37,7 +37,6 @@ import contextlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 
 import pyoxigraph as ox
 import rdflib
@@ -46,7 +45,7 @@ from rdflib.namespace import SH
 
 from ipbes_kg.query import sparql_text
 from ipbes_kg.rdf.terms import Term
-from ipbes_kg.validate.pool import in_threads
+from ipbes_kg.validate.pool import fetching, in_threads, rows
 from ipbes_kg.validate.shapeterms import (
     Refused,
     focus_lookup,
@@ -263,17 +262,15 @@ def _message(template: str, bindings: list[tuple[str, Term]]) -> str:
     return template
 
 
-def _results(constraint: Constraint, data: ox.Store) -> Iterator[ox.Triple]:
+def _results(constraint: Constraint, answer: bytes) -> Iterator[ox.Triple]:
     if constraint.deactivated:
         return
     seen = set()
     others = [v for v in constraint.variables if v not in ("this", "path", "value")]
-    solutions = data.query(constraint.query)
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise TypeError(f"{constraint.node}: the rewrite is not a SELECT query")
+    _, solutions = rows(answer)
     for solution in solutions:
-        this, path, value = solution["this"], solution["path"], solution["value"]
-        bound = [(name, solution[name]) for name in others if solution[name] is not None]
+        this, path, value = solution["this"], solution.get("path"), solution.get("value")
+        bound = [(name, solution[name]) for name in others if name in solution]
         key = (this, path, value, tuple(bound))
         if key in seen:
             continue
@@ -300,13 +297,16 @@ def evaluate(
     The constraints run in ``workers`` threads (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend``: ``bulk_load`` gives blank nodes new labels.
     """
     with materialized(data, {c.focus for c in constraints}):
-        return in_threads(tasks(constraints, data), workers)
+        answers = in_threads(tasks(constraints, data), workers)
+    return results(constraints, answers)
 
 
-def tasks(constraints: list[Constraint], data: ox.Store) -> list[Callable[[], list[ox.Triple]]]:
-    """One task per constraint, for ``pool.in_threads``; inside ``shapeterms.materialized``."""
-    return [partial(_results_list, c, data) for c in constraints]
+def tasks(constraints: list[Constraint], data: ox.Store) -> list[Callable[[], list[bytes]]]:
+    """One task per constraint, for ``pool.in_threads`` inside ``shapeterms.materialized``: its
+    answer (``pool.fetch``), for ``results``. A deactivated constraint is not run."""
+    return [fetching(data, None if c.deactivated else c.query) for c in constraints]
 
 
-def _results_list(constraint: Constraint, data: ox.Store) -> list[ox.Triple]:
-    return list(_results(constraint, data))
+def results(constraints: list[Constraint], answers: list[bytes]) -> list[ox.Triple]:
+    """The SHACL report triples of the constraints, from the answers of their ``tasks``."""
+    return [t for c, answer in zip(constraints, answers, strict=True) for t in _results(c, answer)]

@@ -1,0 +1,53 @@
+"""validate/pool.py: answers fetched whole by a worker read back as the terms the store holds."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ipbes_kg.validate.pool import fetch, fetching, in_threads, rows
+
+EX = "http://example.org/"
+
+
+def _store() -> ox.Store:
+    store = ox.Store()
+    b = ox.BlankNode("b1")
+    store.bulk_extend(
+        [
+            ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("x", language="en")),
+            ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "q"), b),
+            ox.Quad(b, ox.NamedNode(EX + "n"), ox.Literal("7", datatype=ox.NamedNode(EX + "t"))),
+            ox.Quad(b, ox.NamedNode(EX + "m"), ox.Literal("plain")),
+        ]
+    )
+    return store
+
+
+QUERY = f"SELECT ?s ?o ?unbound WHERE {{ ?s ?p ?o OPTIONAL {{ ?o <{EX}none> ?unbound }} }}"
+
+
+def test_rows_give_the_terms_the_store_iterates() -> None:
+    store = _store()
+    variables, answer = rows(fetch(store, QUERY))
+    solutions = store.query(QUERY)
+    assert isinstance(solutions, ox.QuerySolutions)
+    expected = [
+        {name: row[name] for name in ("s", "o", "unbound") if row[name] is not None}
+        for row in solutions
+    ]
+    assert variables == ["s", "o", "unbound"]
+    assert sorted(map(repr, answer)) == sorted(map(repr, expected))
+    assert ox.BlankNode("b1") in {row["s"] for row in answer}  # the store's label, kept
+    assert all("unbound" not in row for row in answer)
+
+
+def test_fetching_in_threads_keeps_the_order_of_the_tasks() -> None:
+    store = _store()
+    queries = [f"SELECT ?o WHERE {{ ?s <{EX}{p}> ?o }}" for p in ("p", "n", "m")]
+    answers = in_threads([fetching(store, q) for q in queries] + [fetching(store, None)], 2)
+    assert [[row["o"] for row in rows(a)[1]] for a in answers[:3]] == [
+        [ox.Literal("x", language="en")],
+        [ox.Literal("7", datatype=ox.NamedNode(EX + "t"))],
+        [ox.Literal("plain")],
+    ]
+    assert answers[3] == b""
