@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ipbes_kg.validate import lexer
+from ipbes_kg.validate import lexer, locate
+from ipbes_kg.validate.locate import Locator
 
 ROOT = Path(__file__).resolve().parents[1]
 TURTLE = sorted(
@@ -76,3 +77,42 @@ def test_positions_of_the_layouts() -> None:
     ]  # fmt: skip
     assert found.objects[(ex + "f", ex + "p", ex + "loc-al")] == _at(13, "ex:loc")
     assert (5, 35, "# a comment after a piece") in found.comments
+
+
+@pytest.mark.parametrize("path", TURTLE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_statements_start_where_the_scan_says(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    split = lexer.statements(text)
+    assert split is not None
+    assert [(s.subject, s.line, s.column) for s in split if s.subject] == lexer.scan(text).starts
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "data" / "tsus.ttl", ROOT / "ontology" / "ipbes.ttl", None],
+    ids=["tsus", "ipbes", "layouts"],
+)
+def test_statements_scanned_alone_locate_as_the_whole_file(
+    path: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if path is None:
+        path = tmp_path / "layouts.ttl"
+        path.write_text(LAYOUTS, encoding="utf-8")
+    whole = lexer.scan(path.read_text(encoding="utf-8"))
+    questions = [(s, p, None) for s, p in whole.predicates] + list(whole.objects)
+    split = Locator([path])
+    assert split.starts and all(
+        place[3] is not None for ps in split.starts.values() for place in ps
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(locate, "statements", lambda text: None)  # as if it could not split
+        scanned = Locator([path])
+        assert [(s, p, o, scanned.find(s, p, o)) for s, p, o in questions] == [
+            (s, p, o, split.find(s, p, o)) for s, p, o in questions
+        ]
+        assert scanned.duplicates() == split.duplicates()
+
+
+def test_statement_split_refuses_what_it_cannot_read() -> None:
+    assert lexer.statements('@prefix ex: <http://example.org/> .\nex:a ex:p "open') is None
+    assert lexer.statements("") == []

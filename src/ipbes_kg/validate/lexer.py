@@ -13,19 +13,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _IRI = r"<[^>\s]*>"
-_PNAME = r"(?:[^\W\d][\w.\-]*)?:(?:[\w:%\-]|\\.|\.(?=[\w:%\-\\]))*"
+_PNAME = r"(?:[^\W\d][\w.\-]*)?:[\w:%\-]*(?:(?:\\.|\.(?=[\w:%\-\\]))[\w:%\-]*)*"
+_LSTRING = r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+_STRING = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\''
 _NUMBER = r"[+-]?(?:\d+\.\d*[eE][+-]?\d+|\d*\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)"
 _TOKEN = re.compile(
     rf"""
     (?P<lead>[ \t\r\n]*)
     (?:(?P<comment>\#[^\n]*)
     |(?P<iri>{_IRI})
-    |(?P<lstring>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
-    |(?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<lstring>{_LSTRING})
+    |(?P<string>{_STRING})
     |(?P<at>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
     |(?P<dtype>\^\^)
     |(?P<pname>{_PNAME})
@@ -42,7 +45,7 @@ _TOKEN = re.compile(
 # on one line. Anything else (comments, blank nodes, lists, long strings) goes token by token;
 # both ways record the same positions (tests/test_lexer.py), this one ~3× faster.
 _OBJECT = (
-    rf"(?:{_IRI}|(?:\"(?:[^\"\\\n]|\\[^\n])*\"|'(?:[^'\\\n]|\\[^\n])*')"
+    rf"(?:{_IRI}|(?:{_STRING})"
     rf"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:{_IRI}|{_PNAME}))?"
     rf"|{_PNAME}|{_NUMBER}|true(?![\w:-])|false(?![\w:-]))"
 )
@@ -85,13 +88,24 @@ class _Frame:
     collection: int = 0  # depth inside ( … ) lists
 
 
-def scan(text: str) -> Positions:
-    """The positions of the statements and comments of ``text`` (valid Turtle)."""
-    found = Positions()
+def scan(
+    text: str,
+    start: int = 0,
+    *,
+    line: int = 1,
+    line_start: int = 0,
+    prefixes: dict[str, str] | None = None,
+    single: bool = False,
+) -> Positions:
+    """The positions of the statements and comments of ``text`` (valid Turtle).
+
+    From offset ``start`` (on line ``line``, which starts at offset ``line_start``) with the
+    ``prefixes`` declared before it; ``single``: only the statement that starts there.
+    """
+    found = Positions(prefixes=dict(prefixes or {}))
     prefixes = found.prefixes
     stack = [_Frame(None, "subject")]
     directive: list[str] = []  # tokens of a @prefix / PREFIX / @base / BASE being read
-    line, line_start = 1, 0
     suffix = ""  # "literal": a @lang or ^^ may follow; "datatype": the datatype IRI follows
     start_at: tuple[str, int, int] | None = None  # the statement being read, until it is typed
 
@@ -115,7 +129,7 @@ def scan(text: str) -> Positions:
             return RDF_TYPE if value == "a" else None
         return iri_of("pname", value)
 
-    pos = 0
+    pos = start
     while True:
         frame = stack[-1]
         if frame.state == "predicate" and not (frame.collection or directive or suffix):
@@ -152,6 +166,8 @@ def scan(text: str) -> Positions:
                 frame.predicate = predicate
                 if unit.group("close") == ";":
                     frame.state = "predicate"
+                elif single:
+                    break
                 else:
                     stack = [_Frame(None, "subject")]
                 continue
@@ -224,6 +240,8 @@ def scan(text: str) -> Positions:
             elif value == ";":
                 frame.state = "predicate"
             elif value == ".":
+                if single:
+                    break
                 stack = [_Frame(None, "subject")]
             continue
         term = iri_of(kind, value)
@@ -246,4 +264,71 @@ def scan(text: str) -> Positions:
                 suffix = "literal"
             elif frame.subject is not None and frame.predicate is not None and term is not None:
                 found.objects.setdefault((frame.subject, frame.predicate, term), (here, column))
+    return found
+
+
+class Statement(NamedTuple):
+    """Where a statement starts (its subject, None for a blank node), with the prefixes in
+    force there: enough to ``scan`` it alone later."""
+
+    subject: str | None
+    start: int  # offset of the subject
+    line: int
+    column: int
+    line_start: int  # offset of the line's start
+    prefixes: dict[str, str]
+
+
+# One statement in one match: its subject, then strings, IRIs, comments, names and numbers
+# (whose dots are their own) and any other character but a dot, up to the dot that ends it.
+# Atomic and possessive: what does not split this way fails at once, never backtracks.
+_STATEMENT = re.compile(
+    rf"""
+    (?P<lead>(?:[ \t\r\n]+|\#[^\n]*)*)
+    (?:(?P<directive>@prefix[ \t\r\n]+(?P<ns>{_PNAME})[ \t\r\n]*(?P<iri>{_IRI})[ \t\r\n]*\.
+        |@base[ \t\r\n]*{_IRI}[ \t\r\n]*\.
+        |(?i:prefix)[ \t\r\n]+(?P<sns>{_PNAME})[ \t\r\n]*(?P<siri>{_IRI})
+        |(?i:base)[ \t\r\n]*{_IRI})
+    |(?P<subject>{_IRI}|{_PNAME}|\[|\()
+     (?>{_LSTRING}|{_STRING}|{_IRI}|\#[^\n]*|{_PNAME}|{_NUMBER}|[ \t\r\n;,\[\]()]+|[^."'<\#])*+
+     \.)
+    """,
+    re.VERBOSE,
+)
+_REST = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*+\Z")
+
+
+def statements(text: str) -> list[Statement] | None:
+    """Every statement of ``text`` (valid Turtle), ~5× faster than ``scan``; None when the text
+    does not split into statements this way (then ``scan`` it whole)."""
+    found: list[Statement] = []
+    prefixes: dict[str, str] = {}
+    pos, line, line_start = 0, 1, 0
+    while not _REST.match(text, pos):
+        match = _STATEMENT.match(text, pos)
+        if match is None:
+            return None
+        begin = match.start("subject") if match.group("subject") else match.start("directive")
+        line += text.count("\n", pos, begin)
+        line_start = text.rfind("\n", 0, begin) + 1
+        pos = match.end()
+        namespace = match.group("iri") or match.group("siri")
+        if namespace is not None:  # a new name: the statements after it see a new mapping
+            name = (match.group("ns") or match.group("sns"))[:-1]
+            prefixes = {**prefixes, name: _ESCAPE.sub(r"\1", namespace[1:-1])}
+        elif not match.group("directive"):
+            written = match.group("subject")
+            subject = None
+            if written.startswith("<"):
+                subject = _ESCAPE.sub(r"\1", written[1:-1])
+            elif ":" in written and not written.startswith("_:"):
+                name, _, local = written.partition(":")
+                if name in prefixes:
+                    subject = prefixes[name] + (
+                        _ESCAPE.sub(r"\1", local) if "\\" in local else local
+                    )
+            found.append(
+                Statement(subject, begin, line, begin - line_start + 1, line_start, prefixes)
+            )
+        line += text.count("\n", begin, pos)
     return found
