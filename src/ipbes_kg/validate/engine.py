@@ -20,7 +20,6 @@ import gc
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -236,19 +235,22 @@ def _validate(
     per_file = _read_apart(files)
     triples = [t for file_triples in per_file for t in file_triples]
     tell(f"checking {len(triples):,} triples ({engine} and the checks)")
-    engine_run: Callable[[], list[ox.Triple]]
-    if fast is not None:  # its workers are at it already; it reads their answers after the checks
-        engine_run = partial(fast.report, triples)
-    else:  # pySHACL, in a thread of its own meanwhile
-        engine_run = Background(lambda: _report(triples, shapes, engine)).wait
+    pyshacl_run = None if fast else Background(lambda: _report(triples, shapes, engine))
     locator = Locator(files)
     locator.scan()
     labels = english_labels(triples)
     found_results = checks.run(triples, labels, locator.find, locator.duplicates())
     tell(f"checking {len(triples):,} triples (waiting for {engine})")
-    report = engine_run()
-    tell("locating the results")
-    found_results += results.from_report(report, shapes, labels, locator.find)
+
+    def located(part: list[ox.Triple]) -> None:
+        found_results.extend(results.from_report(results.merge(part), shapes, labels, locator.find))
+
+    if fast is not None:  # its workers are at it already: their answers are read as they end
+        report = fast.report(triples, on_part=located)
+    else:
+        assert pyshacl_run is not None
+        report = pyshacl_run.wait()
+        located(report)
     shown, wanted = files, None
     if focus_paths is not None:
         shown = expand_paths(focus_paths)

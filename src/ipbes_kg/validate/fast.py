@@ -21,7 +21,9 @@ thread of its own, and is not started when no shape with targets is left for it.
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +35,8 @@ from ipbes_kg.rdf.reader import load_store, store_of
 from ipbes_kg.validate import core, results, sparql, turbo
 from ipbes_kg.validate.pool import Background, in_threads
 from ipbes_kg.validate.shapeterms import has_targets, materialized
+
+OnPart = Callable[[list[ox.Triple]], None]
 
 
 def ntriples(triples: list[ox.Triple]) -> bytes:
@@ -53,22 +57,44 @@ class Fast:
         self.rest, self.checks = core.split(core_shapes)
         self._early: Background[list[bytes]] | None = None
         self._stop = threading.Event()
+        self._finished: queue.SimpleQueue[tuple[int, list[bytes]]] = queue.SimpleQueue()
         if self.constraints or self.checks:
-            self._early = Background(lambda: self._answers(load_store(files)))
+            self._early = Background(lambda: self._answers(load_store(files), self._finished))
 
-    def _answers(self, store: ox.Store) -> list[bytes]:
+    def _answers(
+        self, store: ox.Store, finished: queue.SimpleQueue[tuple[int, list[bytes]]] | None = None
+    ) -> list[bytes]:
         needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
         with materialized(store, needs):
             return in_threads(
                 core.tasks(self.checks, store) + sparql.tasks(self.constraints, store),
                 stop=self._stop,
+                finished=finished,
             )
 
-    def _results(self, answers: list[bytes]) -> list[ox.Triple]:
+    def _part(self, i: int, answer: bytes) -> list[ox.Triple]:
+        """The report triples of the ``i``-th check (the Core checks, then the constraints)."""
         split = len(self.checks)
-        return core.results(self.checks, answers[:split]) + sparql.results(
-            self.constraints, answers[split:]
-        )
+        if i < split:
+            return core.results([self.checks[i]], [answer])
+        return sparql.results([self.constraints[i - split]], [answer])
+
+    def _as_they_come(self, early: Background[list[bytes]], on_part: OnPart) -> list[ox.Triple]:
+        """The early answers read as each query ends, while the others still run."""
+        parts: dict[int, list[ox.Triple]] = {}
+        while len(parts) < len(self.checks) + len(self.constraints):
+            try:
+                i, answer = self._finished.get(timeout=0.1)
+            except queue.Empty:
+                if not early.running():
+                    early.wait()  # raises the workers' error
+                    if self._finished.empty():
+                        raise RuntimeError("the set-based evaluation ended early") from None
+                continue
+            parts[i] = self._part(i, answer[0])
+            on_part(parts[i])
+        early.wait()
+        return [t for i in sorted(parts) for t in parts[i]]
 
     def _set_aside(self) -> None:
         """Stop the early work after the queries running now, and wait for it: nothing of it
@@ -78,15 +104,19 @@ class Fast:
             with contextlib.suppress(Exception):
                 self._early.wait()
 
-    def report(self, triples: list[ox.Triple]) -> list[ox.Triple]:
+    def report(
+        self, triples: list[ox.Triple], on_part: OnPart = lambda part: None
+    ) -> list[ox.Triple]:
         """The SHACL report of ``triples`` (the strict parse of the files given at the start).
 
         Called from the thread that does the other Python work, once it is done: the answers
-        are read here, not in the workers (``ipbes_kg.validate.pool`` says why).
+        are read here, not in the workers (``ipbes_kg.validate.pool`` says why), each as soon as
+        its query ends; ``on_part`` gets the report triples of each (a check's results, or the
+        turbo engine's report), so a caller can read them meanwhile too.
         """
         import pyshacl_turbo
 
-        rest, answers, store = self.rest, None, None
+        rest, early, store = self.rest, None, None
         if self._early is not None:
             if not literals.canonical_only(triples):
                 self._set_aside()
@@ -96,18 +126,23 @@ class Fast:
                 self._stop = threading.Event()
                 store = store_of(triples, ntriples(triples))
             else:
-                answers = self._early
+                early = self._early
         engine_part = None
         if any(has_targets(rest, node) for node in set(rest.subjects())):
             data = ntriples(triples).decode("utf-8")
             engine_part = Background(lambda: turbo.report(data, rest))
         try:
-            set_part = []
+            set_part: list[ox.Triple] = []
             if store is not None:
-                set_part = self._results(self._answers(store))
-            elif answers is not None:
-                set_part = self._results(answers.wait())
-            return results.merge(engine_part.wait() if engine_part else [], set_part)
+                answers = self._answers(store)
+                set_part = [t for i, a in enumerate(answers) for t in self._part(i, a)]
+                on_part(set_part)
+            elif early is not None:
+                set_part = self._as_they_come(early, on_part)
+            engine_triples = engine_part.wait() if engine_part else []
+            if engine_triples:
+                on_part(engine_triples)
+            return results.merge(engine_triples, set_part)
         except (pyshacl_turbo.ReportableRuntimeError, ValueError, RuntimeError) as exc:
             # turbo reports shapes it cannot compile (bad parameter, SPARQL) as ValueError
             reason = " ".join(str(exc).split())

@@ -15,6 +15,7 @@ written by Oxigraph) and the caller's thread reads them (``rows``) once its own 
 
 import json
 import os
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -66,13 +67,22 @@ def in_threads(
     tasks: Sequence[Callable[[], list[T]]],
     workers: int | None = None,
     stop: threading.Event | None = None,
+    finished: queue.SimpleQueue[tuple[int, list[T]]] | None = None,
 ) -> list[T]:
     """Every task's items, in the order of the tasks; the first error raised, if any. Once
-    ``stop`` is set, no task starts (the result is then incomplete: the caller set it aside)."""
+    ``stop`` is set, no task starts (the result is then incomplete: the caller set it aside).
+    ``finished`` gets (the task's index, its items) as each task ends, for a reader in another
+    thread that does not wait for all of them."""
     count = min(len(tasks), workers or os.cpu_count() or 1)
-    if count <= 1:
-        return [item for task in tasks if not (stop and stop.is_set()) for item in task()]
     parts: list[list[T]] = [[] for _ in tasks]
+    if count <= 1:
+        for i, task in enumerate(tasks):
+            if stop and stop.is_set():
+                break
+            parts[i] = task()
+            if finished is not None:
+                finished.put((i, parts[i]))
+        return [item for part in parts for item in part]
     errors: list[BaseException] = []
     todo = iter(range(len(tasks)))
     lock = threading.Lock()
@@ -87,6 +97,9 @@ def in_threads(
                 parts[i] = tasks[i]()
             except BaseException as exc:  # raised in the caller's thread below
                 errors.append(exc)
+                return
+            if finished is not None:
+                finished.put((i, parts[i]))
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
     for thread in threads:
@@ -120,6 +133,9 @@ class Background(Generic[T]):
 
         self._worker = threading.Thread(target=target, name="ipbes-kg-validate", daemon=True)
         self._worker.start()
+
+    def running(self) -> bool:
+        return self._worker.is_alive()
 
     def wait(self) -> T:
         while self._worker.is_alive():
