@@ -243,7 +243,7 @@ def _validate(
     tell(f"checking {len(triples):,} triples (waiting for {engine})")
 
     def located(part: list[ox.Triple]) -> None:
-        found_results.extend(results.from_report(results.merge(part), shapes, labels, locator.find))
+        found_results.extend(results.from_report(part, shapes, labels, locator.find))
 
     if fast is not None:  # its workers are at it already: their answers are read as they end
         report = fast.report(triples, on_part=located)

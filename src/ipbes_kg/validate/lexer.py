@@ -6,7 +6,8 @@ property to fix. This scanner reads the text of a file that the strict parser ha
 accepted and records the line and column of every subject, every (subject, predicate) and every
 (subject, predicate, object IRI), and where the comments are (``fmt`` must not lose them).
 It is a tokenizer with a small state machine, not a second parser: it trusts the file to be
-valid Turtle and never reports errors of its own.
+valid Turtle and never reports errors of its own. ``statements`` only finds where each statement
+starts, with one regular expression per statement, so a statement can be scanned alone later.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _TOKEN = re.compile(
 # The commonest piece of a statement in one match, where a predicate is expected: a predicate,
 # its objects (IRIs, names, one-line literals, numbers, booleans) and the ";" or "." after them,
 # on one line. Anything else (comments, blank nodes, lists, long strings) goes token by token;
-# both ways record the same positions (tests/test_lexer.py), this one ~3× faster.
+# both ways record the same positions (tests/test_lexer.py); this one saves ~25 % (×100: 8.7 s
+# against 11.3 s for every statement of every file).
 _OBJECT = (
     rf"(?:{_IRI}|(?:{_STRING})"
     rf"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:{_IRI}|{_PNAME}))?"

@@ -233,14 +233,21 @@ def merge(*reports: list[ox.Triple]) -> list[ox.Triple]:
 
 
 def result_nodes(nodes: Described) -> list[Term]:
-    """The results a report lists (``sh:result``), not those nested in their ``sh:detail``."""
-    return [r for props in nodes.values() for r in props.get(f"{_SH}result", ())]
+    """The results a report lists (``sh:result``), not those nested in their ``sh:detail``;
+    without a ``sh:ValidationReport`` (bare results, as ``merge`` reads them), every
+    ``sh:ValidationResult``."""
+    report_type = ox.NamedNode(f"{_SH}ValidationReport")
+    if any(report_type in props.get(_RDF_TYPE, ()) for props in nodes.values()):
+        return [r for props in nodes.values() for r in props.get(f"{_SH}result", ())]
+    result_type = ox.NamedNode(f"{_SH}ValidationResult")
+    return [node for node, props in nodes.items() if result_type in props.get(_RDF_TYPE, ())]
 
 
 def from_report(
     report: list[ox.Triple], shapes: Graph, labels: dict[str, str], where: WhereFinder
 ) -> list[Result]:
-    """The results of a SHACL report (not their sh:detail, which explains, not adds)."""
+    """The results of a SHACL report (not their sh:detail, which explains, not adds), or of
+    bare results (a part of one)."""
     nodes = describe(report)
     shape_texts: dict[Term | None, str] = {}
     results = []
