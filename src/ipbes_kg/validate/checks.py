@@ -21,6 +21,7 @@ and suggest the likely fix from what is defined:
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -57,6 +58,47 @@ def _result(
     )
 
 
+class _Index(NamedTuple):
+    """What the checks need to know of the triples, gathered in one pass over them."""
+
+    subjects: set[str]  # IRIs that are the subject of a triple
+    declared: set[str]  # ipbes: terms with a type
+    used: dict[str, tuple[str, str]]  # IRI -> the first (subject, predicate) using it
+    references: list[tuple[str, str, str]]  # (subject, predicate, object) with a project object
+    classes: dict[str, set[str]]  # entity (id/ IRI) -> its classes
+    named: dict[tuple[str, str], set[str]]  # (label, language) -> the entities it labels
+    shown: dict[tuple[str, str], ox.Literal]  # (label, language) -> the literal
+
+
+def _index(triples: list[ox.Triple]) -> _Index:
+    index = _Index(set(), set(), {}, [], defaultdict(set), defaultdict(set), {})
+    subjects, used, references = index.subjects, index.used, index.references
+    for t in triples:
+        node, predicate, obj = t.subject, t.predicate.value, t.object
+        subject = value_of(node)
+        entity = isinstance(node, ox.NamedNode) and subject.startswith(ID)
+        if isinstance(node, ox.NamedNode):
+            subjects.add(subject)
+        if predicate not in used:
+            used[predicate] = (subject, predicate)
+        if isinstance(obj, ox.NamedNode):
+            iri = obj.value
+            if iri not in used:
+                used[iri] = (subject, predicate)
+            if iri.startswith(_PROJECT):
+                references.append((subject, predicate, iri))
+        if predicate == RDF_TYPE:
+            if subject.startswith(IPBES):
+                index.declared.add(subject)
+            if entity and isinstance(obj, ox.NamedNode):
+                index.classes[subject].add(obj.value)
+        elif predicate == RDFS_LABEL and entity and isinstance(obj, ox.Literal):
+            key = (obj.value, obj.language or "")
+            index.named[key].add(subject)
+            index.shown[key] = obj
+    return index
+
+
 def run(
     triples: list[ox.Triple],
     labels: dict[str, str],
@@ -68,17 +110,8 @@ def run(
     ``duplicates``: IRI -> the places where its statements start, for IRIs written in more
     than one place (from the text; triples cannot say it).
     """
-    subjects = {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
-    declared = {
-        value_of(t.subject)
-        for t in triples
-        if t.predicate.value == RDF_TYPE and value_of(t.subject).startswith(IPBES)
-    }
-    used: dict[str, tuple[str, str]] = {}  # IRI -> the first (subject, predicate) using it
-    for t in triples:
-        for term in (t.predicate, t.object):
-            if isinstance(term, ox.NamedNode) and term.value not in used:
-                used[term.value] = (value_of(t.subject), t.predicate.value)
+    index = _index(triples)
+    subjects, declared, used = index.subjects, index.declared, index.used
     results = []
     for iri in unknown_terms(used, declared):
         subject, predicate = used[iri]
@@ -89,11 +122,9 @@ def run(
             _result("undeclared-term", subject, predicate, curie(iri), message, labels, found)
         )
     hints: dict[str, str] = {}  # one suggestion per undefined IRI, however often it is used
-    for t in triples:  # every use of an undefined reference, each at its own line
-        iri = t.object.value if isinstance(t.object, ox.NamedNode) else ""
-        if not iri.startswith(_PROJECT) or iri in subjects:
+    for subject, predicate, iri in index.references:  # every use, each at its own line
+        if iri in subjects:
             continue
-        subject, predicate = value_of(t.subject), t.predicate.value
         if iri not in hints:
             namespace = iri.rsplit("/", 1)[0] + "/"
             hints[iri] = _suggest(iri, (s for s in subjects if s.startswith(namespace)))
@@ -112,27 +143,13 @@ def run(
                 "keep one statement per entity (merge them)"
             )
             results.append(_result("duplicate-definition", iri, "", "", message, labels, place))
-    results += _duplicate_labels(triples, labels, where)
+    results += _duplicate_labels(index, labels, where)
     return results
 
 
-def _duplicate_labels(
-    triples: list[ox.Triple], labels: dict[str, str], where: WhereFinder
-) -> list[Result]:
+def _duplicate_labels(index: _Index, labels: dict[str, str], where: WhereFinder) -> list[Result]:
     """Entities of one class sharing a label: a copy under a new IRI, or two names mixed up."""
-    classes: dict[str, set[str]] = defaultdict(set)
-    named: dict[tuple[str, str], set[str]] = defaultdict(set)  # (label, lang) -> entities
-    shown: dict[tuple[str, str], ox.Literal] = {}
-    for t in triples:
-        subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
-        if not subject.startswith(ID):
-            continue
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            classes[subject].add(t.object.value)
-        elif t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
-            key = (t.object.value, t.object.language or "")
-            named[key].add(subject)
-            shown[key] = t.object
+    classes, named, shown = index.classes, index.named, index.shown
     first: dict[str, tuple[tuple[str, str], str, str, int]] = {}  # entity -> label, other, class, n
     for key, entities in sorted(named.items(), key=lambda item: (item[0][1] != "en", item[0])):
         if len(entities) < 2:
