@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
+from ipbes_kg.rdf.terms import TripleLike
+
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _TZ = r"(Z|[+-](0[1-9]|1[0-3]):[0-5][0-9]|[+-]00:(0[1-9]|[1-5][0-9])|[+-]14:00)?"
 _YEAR, _MONTH, _DAY = r"-?[1-9][0-9]{3}", r"(0[1-9]|1[0-2])", r"(0[1-9]|[12][0-9]|3[01])"
@@ -33,7 +35,7 @@ _CANONICAL = {  # lexical forms a Store gives back unchanged (tests/test_sparql.
 _UNCHANGED = {_XSD + name for name in ("string", "anyURI", "normalizedString", "token", "language")}
 
 
-def canonical_only(triples: Iterable[ox.Triple]) -> bool:
+def canonical_only(triples: Iterable[TripleLike]) -> bool:
     """True when a Store gives every literal of these triples back as written, and each is a
     valid value of its datatype (as rdflib sees it: pySHACL's sh:datatype fails ill-typed
     literals, a query over the store cannot tell them). Oxigraph keeps

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from ipbes_kg.errors import UserError
+from ipbes_kg.rdf.terms import TripleLike
 
 if TYPE_CHECKING:  # rdflib is imported only by the commands that hand graphs to rdflib libraries
     from rdflib import BNode, Graph, Literal, URIRef
@@ -129,18 +130,24 @@ def _stable_blank_nodes(quads: list[ox.Quad], tag: str) -> list[ox.Quad]:
     ]
 
 
-def read_triples(path: Path) -> list[ox.Triple]:
-    """The triples of one file; named graphs are refused (the graph is one default graph)."""
+def read_default_graph(path: Path) -> list[ox.Quad]:
+    """The statements of one file, as the parser gives them (quads of the default graph);
+    named graphs are refused (the graph is one default graph)."""
     quads = read_quads(path)
     if rdf_format(path) in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
-        return [quad.triple for quad in quads]  # these formats have no named graphs
+        return quads  # these formats have no named graphs
     for quad in quads:
         if not isinstance(quad.graph_name, ox.DefaultGraph):
             raise UserError(
                 f"{path}: holds the named graph {quad.graph_name}; this command reads one graph "
                 "(use the .ttl or .nt release file)"
             )
-    return [quad.triple for quad in quads]
+    return quads
+
+
+def read_triples(path: Path) -> list[ox.Triple]:
+    """The triples of one file; named graphs are refused (the graph is one default graph)."""
+    return [quad.triple for quad in read_default_graph(path)]
 
 
 def parse_bytes(data: bytes, fmt: ox.RdfFormat, source: str) -> list[ox.Triple]:
@@ -178,7 +185,7 @@ def load_store(paths: Iterable[Path]) -> ox.Store:
     return store
 
 
-def store_of(triples: list[ox.Triple], ntriples: bytes) -> ox.Store:
+def store_of(triples: Sequence[TripleLike], ntriples: bytes) -> ox.Store:
     """An in-memory store of strictly parsed triples, also given as the N-Triples written from
     them. ``bulk_load`` of the text skips a Python object per triple but gives blank nodes new
     labels, so when the text may hold one (``_:``) the triples are added as they are."""
@@ -210,7 +217,7 @@ def rdflib_term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNod
     )
 
 
-def rdflib_graph(triples: Iterable[ox.Triple], graph: Graph | None = None) -> Graph:
+def rdflib_graph(triples: Iterable[TripleLike], graph: Graph | None = None) -> Graph:
     """Strictly parsed triples as an rdflib graph, for libraries that need one."""
     from rdflib import Graph, URIRef
 

@@ -20,13 +20,13 @@ and suggest the likely fix from what is defined:
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from ipbes_kg.rdf.names import CODE, ID, IPBES, curie
-from ipbes_kg.rdf.terms import shown_literal, value_of
+from ipbes_kg.rdf.terms import TripleLike, shown_literal, value_of
 from ipbes_kg.validate.results import Result, Where, WhereFinder
 from ipbes_kg.validate.terms import RDF_TYPE, unknown_terms
 
@@ -70,7 +70,7 @@ class _Index(NamedTuple):
     shown: dict[tuple[str, str], ox.Literal]  # (label, language) -> the literal
 
 
-def _index(triples: list[ox.Triple]) -> _Index:
+def _index(triples: Sequence[TripleLike]) -> _Index:
     index = _Index(set(), set(), {}, [], defaultdict(set), defaultdict(set), {})
     subjects, used, references = index.subjects, index.used, index.references
     for t in triples:
@@ -100,7 +100,7 @@ def _index(triples: list[ox.Triple]) -> _Index:
 
 
 def run(
-    triples: list[ox.Triple],
+    triples: Sequence[TripleLike],
     labels: dict[str, str],
     where: WhereFinder,
     duplicates: dict[str, list[Where]] | None = None,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -30,8 +30,8 @@ from rdflib.term import Identifier
 from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
 from ipbes_kg.rdf.names import curie
-from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_triples
-from ipbes_kg.rdf.terms import value_of
+from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_default_graph
+from ipbes_kg.rdf.terms import TripleLike, value_of
 from ipbes_kg.validate import checks, results
 from ipbes_kg.validate.fast import Fast
 from ipbes_kg.validate.locate import Locator
@@ -108,7 +108,7 @@ def _quiet(*names: str) -> Iterator[None]:
             logger.disabled = state
 
 
-def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
+def english_labels(triples: Iterable[TripleLike]) -> dict[str, str]:
     """Subject → its English label; the smallest if there are several (the same on every run)."""
     labels: dict[str, str] = {}
     for t in triples:
@@ -123,7 +123,7 @@ def english_labels(triples: Iterable[ox.Triple]) -> dict[str, str]:
     return labels
 
 
-def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
+def _pyshacl_report(triples: Sequence[TripleLike], shapes: Graph) -> list[ox.Triple]:
     """pySHACL's report, as triples: the reference engine, on an rdflib graph of the data."""
     import pyshacl
     import pyshacl.errors
@@ -149,7 +149,7 @@ def _pyshacl_report(triples: list[ox.Triple], shapes: Graph) -> list[ox.Triple]:
     return parse_bytes(text, ox.RdfFormat.N_TRIPLES, "pySHACL's report")
 
 
-def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Triple]:
+def _report(triples: Sequence[TripleLike], shapes: Graph, engine: str) -> list[ox.Triple]:
     """Run ``engine`` (not ``turbo``: ``Fast`` starts before the data is parsed) with the
     options every engine is run with; its SHACL report."""
     if engine == "pyshacl":
@@ -157,13 +157,13 @@ def _report(triples: list[ox.Triple], shapes: Graph, engine: str) -> list[ox.Tri
     raise UserError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
 
 
-def _read_apart(paths: list[Path]) -> list[list[ox.Triple]]:
-    """Each file's triples; blank nodes kept apart between files.
+def _read_apart(paths: list[Path]) -> list[list[ox.Quad]]:
+    """Each file's statements (``read_default_graph``); blank nodes kept apart between files.
 
     The reader labels blank nodes from the file's name, so two files of the same name (a
     ``shapes.ttl`` given with ``--shapes`` beside ``ontology/shapes.ttl``) would share them.
     """
-    read = [read_triples(path) for path in paths]
+    read = [read_default_graph(path) for path in paths]
     names = [path.name for path in paths]
     for i, triples in enumerate(read):
         if names.count(names[i]) > 1 and names.index(names[i]) != i:
@@ -171,11 +171,11 @@ def _read_apart(paths: list[Path]) -> list[list[ox.Triple]]:
     return read
 
 
-def _relabel(t: ox.Triple, tag: str) -> ox.Triple:
+def _relabel(t: ox.Quad, tag: str) -> ox.Quad:
     def term(node: Any) -> Any:
         return ox.BlankNode(node.value + tag) if isinstance(node, ox.BlankNode) else node
 
-    return ox.Triple(term(t.subject), t.predicate, term(t.object))
+    return ox.Quad(term(t.subject), t.predicate, term(t.object))
 
 
 @contextmanager

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,6 +32,7 @@ from rdflib import Graph
 from ipbes_kg.errors import UserError
 from ipbes_kg.rdf import literals
 from ipbes_kg.rdf.reader import load_store, store_of
+from ipbes_kg.rdf.terms import TripleLike
 from ipbes_kg.validate import core, results, sparql, turbo
 from ipbes_kg.validate.pool import Background, in_threads
 from ipbes_kg.validate.shapeterms import has_targets, materialized
@@ -39,12 +40,15 @@ from ipbes_kg.validate.shapeterms import has_targets, materialized
 OnPart = Callable[[list[ox.Triple]], None]
 
 
-def ntriples(triples: list[ox.Triple]) -> bytes:
+def ntriples(triples: Sequence[TripleLike]) -> bytes:
     """The data as N-Triples (written by pyoxigraph: literals keep their lexical form)."""
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    quads = [
+        t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object) for t in triples
+    ]
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-def _has_blank_nodes(triples: list[ox.Triple]) -> bool:
+def _has_blank_nodes(triples: Sequence[TripleLike]) -> bool:
     return any(type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode for t in triples)
 
 
@@ -105,7 +109,7 @@ class Fast:
                 self._early.wait()
 
     def report(
-        self, triples: list[ox.Triple], on_part: OnPart = lambda part: None
+        self, triples: Sequence[TripleLike], on_part: OnPart = lambda part: None
     ) -> list[ox.Triple]:
         """The SHACL report of ``triples`` (the strict parse of the files given at the start).
 
