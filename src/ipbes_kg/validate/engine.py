@@ -235,7 +235,7 @@ def _validate(
     per_file = _read_apart(files)
     triples = [t for file_triples in per_file for t in file_triples]
     tell(f"checking {len(triples):,} triples ({engine} and the checks)")
-    pyshacl_run = None if fast else Background(lambda: _report(triples, shapes, engine))
+    reference = None if fast else Background(lambda: _report(triples, shapes, engine))
     locator = Locator(files)
     locator.scan()
     labels = english_labels(triples)
@@ -245,12 +245,11 @@ def _validate(
     def located(part: list[ox.Triple]) -> None:
         found_results.extend(results.from_report(part, shapes, labels, locator.find))
 
-    if fast is not None:  # its workers are at it already: their answers are read as they end
-        report = fast.report(triples, on_part=located)
-    else:
-        assert pyshacl_run is not None
-        report = pyshacl_run.wait()
+    if reference is not None:  # pySHACL, run meanwhile in a thread of its own
+        report = reference.wait()
         located(report)
+    elif fast is not None:  # its workers are at it already: their answers are read as they end
+        report = fast.report(triples, on_part=located)
     shown, wanted = files, None
     if focus_paths is not None:
         shown = expand_paths(focus_paths)

@@ -6,7 +6,8 @@ constraint once over all its focus nodes. They need only a store of the data, no
 triples the strict reader makes (~5 s at ×100) for the checks, the labels and the report. So
 the store is loaded from the files themselves by Oxigraph's own parser (``load_store``: the same
 parser as the reader, without the GIL) and the queries run while the main thread parses, scans
-positions and runs the checks. Once the triples are known, two things the early store cannot
+positions and runs the checks; it then reads their answers as each query ends (``report``).
+Once the triples are known, two things the early store cannot
 stand for are checked, and the early work is set aside for them (it is wasted, not wrong):
 
 - blank nodes: a store labels them its own way, and the report must name the nodes of the
