@@ -51,3 +51,23 @@ def test_fetching_in_threads_keeps_the_order_of_the_tasks() -> None:
         [ox.Literal("plain")],
     ]
     assert answers[3] == b""
+
+
+def test_json_results_keep_valid_labels_and_mend_virtuoso_ids() -> None:
+    """One reader of SPARQL JSON results for the store's answers and remote endpoints': a valid
+    label is kept as the store wrote it, Virtuoso's ``nodeID://…`` ids are made valid."""
+    body = (
+        b'{"head": {"vars": ["a", "b", "c"]}, "results": {"bindings": [{'
+        b'"a": {"type": "bnode", "value": "x-1.y"},'
+        b'"b": {"type": "bnode", "value": "nodeID://b10006"},'
+        b'"c": {"type": "typed-literal", "value": "7", "datatype": "' + EX.encode() + b't"}}]}}'
+    )
+    variables, answer = rows(body)
+    assert variables == ["a", "b", "c"]
+    assert answer == [
+        {
+            "a": ox.BlankNode("x-1.y"),
+            "b": ox.BlankNode("nodeID___b10006"),
+            "c": ox.Literal("7", datatype=ox.NamedNode(EX + "t")),
+        }
+    ]

@@ -9,8 +9,6 @@ for SELECT/ASK, N-Triples or Turtle for CONSTRUCT/DESCRIBE. Not the direct POST 
 loaded into a named graph.
 """
 
-import json
-import re
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
@@ -21,7 +19,7 @@ from ipbes_kg.http import Client, Settings, check_url, public_url
 from ipbes_kg.query.binding import bound_text
 from ipbes_kg.query.catalog import CannedQuery
 from ipbes_kg.query.engine import check_read_only
-from ipbes_kg.query.results import AskResult, GraphResult, Result, SelectResult, Term, literal
+from ipbes_kg.query.results import GraphResult, Result, Term, from_json
 from ipbes_kg.rdf import reader
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -69,30 +67,19 @@ def run_text(
 
 def parse_answer(body: bytes, media: str, form: str, where: str) -> Result:
     """A query answer (SPARQL JSON results, or N-Triples/Turtle for CONSTRUCT and DESCRIBE)
-    from ``where`` as a ``Result``; a one-line error if it is neither.
-
-    JSON results are read here, not by ``pyoxigraph.parse_query_results``: that rejects
-    Virtuoso's blank node ids (``nodeID://b10006``) and the SPARQL 1.0 ``typed-literal``."""
+    from ``where`` as a ``Result``; a one-line error if it is neither."""
     media = media.split(";")[0].strip().lower()
     if form in ("CONSTRUCT", "DESCRIBE"):
         turtle = media not in ("application/n-triples", "text/plain")
         fmt = ox.RdfFormat.TURTLE if turtle else ox.RdfFormat.N_TRIPLES
         return GraphResult(reader.parse_bytes(body, fmt, public_url(where)))
     try:
-        doc = json.loads(body)
-        if "boolean" in doc:
-            return AskResult(_boolean(doc["boolean"]))
-        variables = list(doc["head"]["vars"])
-        rows = [
-            {name: _term(value) for name, value in binding.items()}
-            for binding in doc["results"]["bindings"]
-        ]
+        return from_json(body)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserError(
             f"{public_url(where)}: the answer is not SPARQL JSON results ({media or 'no type'}); "
             "is this a SPARQL query endpoint?"
         ) from exc
-    return SelectResult(variables, rows)
 
 
 def check_graph_iri(iri: str) -> str:
@@ -106,20 +93,3 @@ def check_graph_iri(iri: str) -> str:
             f"--graph {iri!r} is not an absolute IRI; write e.g. https://example.org/graph"
         ) from None
     return iri
-
-
-def _boolean(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"boolean {value!r}")
-
-
-def _term(value: Mapping[str, str]) -> Term:
-    kind = value["type"]
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":  # Virtuoso writes ids such as nodeID://b10006
-        return ox.BlankNode(re.sub(r"[^A-Za-z0-9_]", "_", value["value"]) or None)
-    if kind not in ("literal", "typed-literal"):  # typed-literal: SPARQL 1.0 JSON (Virtuoso)
-        raise ValueError(f"term type {kind!r}")
-    return literal(value["value"], value.get("xml:lang"), value.get("datatype"))

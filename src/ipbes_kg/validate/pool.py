@@ -13,7 +13,6 @@ a worker only calls into the store: it fetches each answer whole (``fetch``: SPA
 written by Oxigraph) and the caller's thread reads them (``rows``) once its own work is done.
 """
 
-import json
 import os
 import queue
 import threading
@@ -22,21 +21,11 @@ from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 
-from ipbes_kg.rdf.terms import Term, literal
+from ipbes_kg.query.results import SelectResult, from_json
+from ipbes_kg.rdf.terms import Term
 
 T = TypeVar("T")
 Row = dict[str, Term]  # a solution: variable -> its value; unbound variables are left out
-
-
-def _term(value: dict[str, str]) -> Term:
-    kind = value["type"]
-    if kind == "uri":
-        return ox.NamedNode(value["value"])
-    if kind == "bnode":
-        return ox.BlankNode(value["value"])
-    if kind == "literal":
-        return literal(value["value"], value.get("xml:lang"), value.get("datatype"))
-    raise ValueError(f"a solution holds a {kind}, not an IRI, blank node or literal")
 
 
 def fetch(store: ox.Store, query: str) -> bytes:
@@ -56,11 +45,10 @@ def fetching(store: ox.Store, query: str | None) -> Callable[[], list[bytes]]:
 def rows(answer: bytes) -> tuple[list[str], list[Row]]:
     """(the projected variables, the solutions) of ``fetch``'s answer; a blank node keeps the
     store's label."""
-    parsed = json.loads(answer)
-    bindings = parsed["results"]["bindings"]
-    return parsed["head"]["vars"], [
-        {name: _term(value) for name, value in binding.items()} for binding in bindings
-    ]
+    result = from_json(answer)
+    if not isinstance(result, SelectResult):
+        raise TypeError("the answer is not a SELECT query's")
+    return result.variables, result.rows
 
 
 def in_threads(
