@@ -90,6 +90,22 @@ class _Frame:
     collection: int = 0  # depth inside ( … ) lists
 
 
+def _unescape(text: str) -> str:
+    return _ESCAPE.sub(r"\1", text) if "\\" in text else text
+
+
+def _iri(written: str, prefixes: dict[str, str]) -> str | None:
+    """The IRI a token names (``<…>``, a prefixed name, the keyword ``a``), else None: a
+    literal, a number, a boolean, a blank node, punctuation, a name of an undeclared prefix."""
+    if written[0] == "<":
+        return _unescape(written[1:-1]) if written[-1] == ">" and len(written) > 1 else None
+    if written[0] in "\"'" or ":" not in written:
+        return RDF_TYPE if written == "a" else None
+    prefix, _, local = written.partition(":")
+    namespace = prefixes.get(prefix)
+    return None if namespace is None else namespace + _unescape(local)
+
+
 def scan(
     text: str,
     start: int = 0,
@@ -111,26 +127,6 @@ def scan(
     suffix = ""  # "literal": a @lang or ^^ may follow; "datatype": the datatype IRI follows
     start_at: tuple[str, int, int] | None = None  # the statement being read, until it is typed
 
-    def iri_of(kind: str, value: str) -> str | None:
-        if kind == "iri":
-            return _ESCAPE.sub(r"\1", value[1:-1]) if "\\" in value else value[1:-1]
-        if kind == "pname":
-            prefix, _, local = value.partition(":")
-            namespace = prefixes.get(prefix)
-            if namespace is None:
-                return None
-            return namespace + (_ESCAPE.sub(r"\1", local) if "\\" in local else local)
-        if kind == "word" and value == "a":
-            return RDF_TYPE
-        return None
-
-    def written(value: str) -> str | None:  # a predicate or object of a one-match piece
-        if value[0] == "<":
-            return iri_of("iri", value)
-        if value[0] in "\"'" or ":" not in value:  # a literal, a number, a boolean, "a"
-            return RDF_TYPE if value == "a" else None
-        return iri_of("pname", value)
-
     pos = start
     while True:
         frame = stack[-1]
@@ -143,7 +139,7 @@ def scan(
                     line += lead.count("\n")
                     line_start = unit.start() + lead.rindex("\n") + 1
                 subject, start = frame.subject, unit.start("predicate")
-                predicate = written(unit.group("predicate"))
+                predicate = _iri(unit.group("predicate"), prefixes)
                 if subject is not None and predicate is not None:
                     found.predicates.setdefault(
                         (subject, predicate), (line, start - line_start + 1)
@@ -160,7 +156,7 @@ def scan(
                             )
                         ]
                     for at, text_of in objects:
-                        term = written(text_of)
+                        term = _iri(text_of, prefixes)
                         if term is not None:
                             found.objects.setdefault(
                                 (subject, predicate, term), (line, at - line_start + 1)
@@ -200,7 +196,7 @@ def scan(
         if directive:
             directive.append(value)
             if directive[0].lower().endswith("prefix") and len(directive) == 3:
-                prefixes[directive[1][:-1]] = _ESCAPE.sub(r"\1", value[1:-1])
+                prefixes[directive[1][:-1]] = _unescape(value[1:-1])
             if len(directive) == _DIRECTIVE_LENGTH[directive[0].lower()]:
                 directive = []
             continue
@@ -246,7 +242,7 @@ def scan(
                     break
                 stack = [_Frame(None, "subject")]
             continue
-        term = iri_of(kind, value)
+        term = _iri(value, prefixes)
         if frame.state == "subject":
             frame.subject, frame.state = term, "predicate"
             start_at = None
@@ -317,18 +313,9 @@ def statements(text: str) -> list[Statement] | None:
         namespace = match.group("iri") or match.group("siri")
         if namespace is not None:  # a new name: the statements after it see a new mapping
             name = (match.group("ns") or match.group("sns"))[:-1]
-            prefixes = {**prefixes, name: _ESCAPE.sub(r"\1", namespace[1:-1])}
+            prefixes = {**prefixes, name: _unescape(namespace[1:-1])}
         elif not match.group("directive"):
-            written = match.group("subject")
-            subject = None
-            if written.startswith("<"):
-                subject = _ESCAPE.sub(r"\1", written[1:-1])
-            elif ":" in written and not written.startswith("_:"):
-                name, _, local = written.partition(":")
-                if name in prefixes:
-                    subject = prefixes[name] + (
-                        _ESCAPE.sub(r"\1", local) if "\\" in local else local
-                    )
+            subject = _iri(match.group("subject"), prefixes)
             found.append(
                 Statement(subject, begin, line, begin - line_start + 1, line_start, prefixes)
             )
