@@ -99,6 +99,8 @@ def sort_key(r: Result) -> tuple[str, int, int, int, bool, str, str, str, str]:
 _SH = "http://www.w3.org/ns/shacl#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_REPORT_TYPE = ox.NamedNode(f"{_SH}ValidationReport")
+_RESULT_TYPE = ox.NamedNode(f"{_SH}ValidationResult")
 _SEVERITY_OF = {f"{_SH}Info": "info", f"{_SH}Warning": "warning", f"{_SH}Violation": "violation"}
 
 
@@ -199,48 +201,38 @@ def locate(
     return where(focus.value, None, None)
 
 
+def _listed(part: list[ox.Triple]) -> tuple[set[Term], list[Term]]:
+    """(its ``sh:ValidationReport`` nodes, the results they list) of a report, not those nested
+    in a result's ``sh:detail``; of bare results (no report node): every ``sh:ValidationResult``."""
+    typed = [t for t in part if t.predicate.value == _RDF_TYPE]
+    roots: set[Term] = {t.subject for t in typed if t.object == _REPORT_TYPE}
+    if roots:
+        return roots, [
+            t.object for t in part if t.subject in roots and t.predicate.value == f"{_SH}result"
+        ]
+    return roots, [t.subject for t in typed if t.object == _RESULT_TYPE]
+
+
 def merge(*reports: list[ox.Triple]) -> list[ox.Triple]:
     """One SHACL report of the results of several (the engine's parts, constraints run apart).
 
     A part with a ``sh:ValidationReport`` contributes the results it lists; a part without one
     (bare results) contributes every ``sh:ValidationResult`` it describes.
     """
-    report_type = ox.NamedNode(f"{_SH}ValidationReport")
-    result_type = ox.NamedNode(f"{_SH}ValidationResult")
     root = ox.BlankNode("report")
     listed: list[Term] = []
     kept: list[ox.Triple] = []
     for part in reports:
-        roots = {t.subject for t in part if t.object == report_type}
-        if roots:
-            listed += [
-                t.object for t in part if t.subject in roots and t.predicate.value == f"{_SH}result"
-            ]
-        else:
-            listed += [
-                t.subject
-                for t in part
-                if t.object == result_type and t.predicate.value == _RDF_TYPE
-            ]
+        roots, results = _listed(part)
+        listed += results
         kept += [t for t in part if t.subject not in roots]
     conforms = ox.Literal("false" if listed else "true", datatype=ox.NamedNode(_XSD_BOOLEAN))
     return [
-        ox.Triple(root, ox.NamedNode(_RDF_TYPE), report_type),
+        ox.Triple(root, ox.NamedNode(_RDF_TYPE), _REPORT_TYPE),
         ox.Triple(root, ox.NamedNode(f"{_SH}conforms"), conforms),
         *(ox.Triple(root, ox.NamedNode(f"{_SH}result"), node) for node in listed),
         *kept,
     ]
-
-
-def result_nodes(nodes: Described) -> list[Term]:
-    """The results a report lists (``sh:result``), not those nested in their ``sh:detail``;
-    without a ``sh:ValidationReport`` (bare results, as ``merge`` reads them), every
-    ``sh:ValidationResult``."""
-    report_type = ox.NamedNode(f"{_SH}ValidationReport")
-    if any(report_type in props.get(_RDF_TYPE, ()) for props in nodes.values()):
-        return [r for props in nodes.values() for r in props.get(f"{_SH}result", ())]
-    result_type = ox.NamedNode(f"{_SH}ValidationResult")
-    return [node for node, props in nodes.items() if result_type in props.get(_RDF_TYPE, ())]
 
 
 def from_report(
@@ -251,7 +243,7 @@ def from_report(
     nodes = describe(report)
     shape_texts: dict[Term | None, str] = {}
     results = []
-    for node in result_nodes(nodes):
+    for node in _listed(report)[1]:
         focus, value = _one(nodes, node, "focusNode"), _one(nodes, node, "value")
         path_node = _one(nodes, node, "resultPath")
         inverse = _one(nodes, path_node, "inversePath")
