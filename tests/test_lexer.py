@@ -116,3 +116,28 @@ def test_statements_scanned_alone_locate_as_the_whole_file(
 def test_statement_split_refuses_what_it_cannot_read() -> None:
     assert lexer.statements('@prefix ex: <http://example.org/> .\nex:a ex:p "open') is None
     assert lexer.statements("") == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "data" / "tsus.ttl", ROOT / "ontology" / "ipbes.ttl", None],
+    ids=["tsus", "ipbes", "layouts"],
+)
+def test_a_scan_up_to_a_property_finds_it_where_the_whole_scan_does(
+    path: Path | None, tmp_path: Path
+) -> None:
+    if path is None:
+        path = tmp_path / "layouts.ttl"
+        path.write_text(LAYOUTS, encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    split = lexer.statements(text)
+    assert split
+    asked = 0
+    for s in split:
+        at = {"line": s.line, "line_start": s.line_start, "prefixes": s.prefixes, "single": True}
+        whole = lexer.scan(text, s.start, **at)  # type: ignore[arg-type]
+        for pair, position in whole.predicates.items():
+            partial = lexer.scan(text, s.start, until=pair, **at)  # type: ignore[arg-type]
+            assert partial.predicates[pair] == position, (path.name, s.line, pair)
+            asked += 1
+    assert asked > len(split)

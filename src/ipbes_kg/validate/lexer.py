@@ -114,11 +114,14 @@ def scan(
     line_start: int = 0,
     prefixes: dict[str, str] | None = None,
     single: bool = False,
+    until: tuple[str, str] | None = None,
 ) -> Positions:
     """The positions of the statements and comments of ``text`` (valid Turtle).
 
     From offset ``start`` (on line ``line``, which starts at offset ``line_start``) with the
-    ``prefixes`` declared before it; ``single``: only the statement that starts there.
+    ``prefixes`` declared before it; ``single``: only the statement that starts there;
+    ``until``: stop as soon as this (subject, predicate) is found (the positions are then
+    partial: only for a caller that asks about that pair).
     """
     found = Positions(prefixes=dict(prefixes or {}))
     prefixes = found.prefixes
@@ -144,6 +147,8 @@ def scan(
                     found.predicates.setdefault(
                         (subject, predicate), (line, start - line_start + 1)
                     )
+                    if until == (subject, predicate):
+                        break
                     if predicate == RDF_TYPE and start_at is not None and len(stack) == 1:
                         found.typed.append(start_at)
                         start_at = None
@@ -253,6 +258,8 @@ def scan(
             frame.predicate, frame.state = term, "object"
             if frame.subject is not None and term is not None:
                 found.predicates.setdefault((frame.subject, term), (here, column))
+                if until == (frame.subject, term):
+                    break
                 if term == RDF_TYPE and start_at is not None and len(stack) == 1:
                     found.typed.append(start_at)
                     start_at = None

@@ -30,6 +30,7 @@ class Locator:
         self._texts: dict[Path, str] = {}
         self._whole: dict[Path, Positions] = {}  # files scanned whole
         self._scanned: dict[tuple[Path, int], Positions] = {}  # statements scanned alone
+        self._glanced: set[tuple[Path, int]] = set()  # statements scanned once up to a pair
         self._starts: dict[str, list[Place]] | None = None
         self._shown: dict[Path, str] = {}
 
@@ -62,20 +63,32 @@ class Locator:
                         self._starts.setdefault(statement.subject, []).append(place)
         return self._starts
 
-    def _positions(self, path: Path, statement: Statement | None) -> Positions:
+    def _positions(
+        self, path: Path, statement: Statement | None, until: tuple[str, str] | None = None
+    ) -> Positions:
+        """The positions of a statement: scanned whole and kept, or, the first time only one
+        (subject, predicate) is asked for, scanned up to it and not kept (a label on the
+        statement's second line of twenty: most statements are asked one question)."""
         if statement is None:
             return self._whole[path]
         key = (path, statement.start)
         found = self._scanned.get(key)
-        if found is None:
-            found = self._scanned[key] = scan(
-                self._texts[path],
-                statement.start,
-                line=statement.line,
-                line_start=statement.line_start,
-                prefixes=statement.prefixes,
-                single=True,
-            )
+        if found is not None:
+            return found
+        partial = until is not None and key not in self._glanced
+        found = scan(
+            self._texts[path],
+            statement.start,
+            line=statement.line,
+            line_start=statement.line_start,
+            prefixes=statement.prefixes,
+            single=True,
+            until=until if partial else None,
+        )
+        if partial:
+            self._glanced.add(key)
+        else:
+            self._scanned[key] = found
         return found
 
     def find(self, subject: str, predicate: str | None = None, value: str | None = None) -> Where:
@@ -84,8 +97,9 @@ class Locator:
         if not places:
             return None
         if predicate is not None:
+            until = (subject, predicate) if value is None else None
             for path, _, _, statement in places:
-                positions = self._positions(path, statement)
+                positions = self._positions(path, statement, until)
                 at = (
                     positions.objects.get((subject, predicate, value))
                     if value is not None
