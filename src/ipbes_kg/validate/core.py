@@ -35,7 +35,7 @@ import rdflib
 from rdflib import RDF
 from rdflib.namespace import SH
 
-from ipbes_kg.rdf.terms import Term
+from ipbes_kg.rdf.terms import PlainTriple, Term, TripleLike
 from ipbes_kg.validate.dialect import UNDECIDED, range_holds
 from ipbes_kg.validate.expressions import (
     Expressions,
@@ -77,7 +77,7 @@ class Check:
     severity: Term
     messages: tuple[ox.Literal, ...]
     path: Term | None
-    described: tuple[ox.Triple, ...]  # a blank shape's sh:path, a blank path: copied as engines do
+    described: tuple[TripleLike, ...]  # a blank shape's sh:path, a blank path: copied as engines do
     component: ox.NamedNode | None
     tests: tuple[Test, ...]
     query: str
@@ -99,7 +99,7 @@ class _Shape:
         )
         self.severity = ox_term(one(shapes, node, SH.severity) or SH.Violation)
         self.path: Term | None = None
-        self.described: tuple[ox.Triple, ...] = ()
+        self.described: tuple[TripleLike, ...] = ()
         self.checks: list[Check] = []
 
     def add(self, what: ox.NamedNode | list[Test], query: str) -> None:
@@ -143,10 +143,10 @@ def _property_checks(
         raise Refused("a sh:property without sh:path")
     shape.path = ox_term(path)
     if isinstance(prop, rdflib.BNode):
-        shape.described += (ox.Triple(ox_node(prop), ox.NamedNode(str(SH.path)), shape.path),)
+        shape.described += (PlainTriple(ox_node(prop), ox.NamedNode(str(SH.path)), shape.path),)
     if isinstance(path, rdflib.BNode):
         shape.described += tuple(
-            ox.Triple(ox_node(path), ox.NamedNode(str(p)), ox_term(o))
+            PlainTriple(ox_node(path), ox.NamedNode(str(p)), ox_term(o))
             for p, o in shapes.predicate_objects(path)
         )
     pattern = value_pattern(shapes, prop, "?this", "?value")
@@ -224,9 +224,9 @@ def _range_holds(value: Term | None, test: Test) -> bool:
     return range_holds(value, test.parameter, test.value)
 
 
-def _results(check: Check, answer: bytes) -> list[ox.Triple]:
+def _results(check: Check, answer: bytes) -> list[TripleLike]:
     variables, solutions = rows(answer)
-    report: list[ox.Triple] = []
+    report: list[TripleLike] = []
     for row in solutions:
         this = row["this"]
         # a node shape's own tests are about the focus node: it is the value (pySHACL)
@@ -252,14 +252,16 @@ def tasks(checks: list[Check], data: ox.Store) -> list[Callable[[], list[bytes]]
     return [fetching(data, check.query) for check in checks]
 
 
-def results(checks: list[Check], answers: list[bytes]) -> list[ox.Triple]:
+def results(checks: list[Check], answers: list[bytes]) -> list[TripleLike]:
     """The SHACL report triples of the checks, from the answers of their ``tasks``."""
     return [
         t for check, answer in zip(checks, answers, strict=True) for t in _results(check, answer)
     ]
 
 
-def evaluate(checks: list[Check], data: ox.Store, *, workers: int | None = None) -> list[ox.Triple]:
+def evaluate(
+    checks: list[Check], data: ox.Store, *, workers: int | None = None
+) -> list[TripleLike]:
     """The SHACL report triples of every check over ``data``, in ``workers`` threads
     (``ipbes_kg.validate.pool``). Load ``data`` with ``bulk_extend`` when it holds blank nodes
     (``bulk_load`` relabels them)."""

@@ -123,7 +123,7 @@ def english_labels(triples: Iterable[TripleLike]) -> dict[str, str]:
     return labels
 
 
-def _pyshacl_report(triples: Sequence[TripleLike], shapes: Graph) -> list[ox.Triple]:
+def _pyshacl_report(triples: Sequence[TripleLike], shapes: Graph) -> list[TripleLike]:
     """pySHACL's report, as triples: the reference engine, on an rdflib graph of the data."""
     import pyshacl
     import pyshacl.errors
@@ -146,10 +146,10 @@ def _pyshacl_report(triples: Sequence[TripleLike], shapes: Graph) -> list[ox.Tri
         reason = " ".join(str(report_graph).split())
         raise UserError(f"shapes: validation failed: {reason}")
     text = report_graph.serialize(format="nt", encoding="utf-8")
-    return parse_bytes(text, ox.RdfFormat.N_TRIPLES, "pySHACL's report")
+    return [*parse_bytes(text, ox.RdfFormat.N_TRIPLES, "pySHACL's report")]
 
 
-def _report(triples: Sequence[TripleLike], shapes: Graph, engine: str) -> list[ox.Triple]:
+def _report(triples: Sequence[TripleLike], shapes: Graph, engine: str) -> list[TripleLike]:
     """Run ``engine`` (not ``turbo``: ``Fast`` starts before the data is parsed) with the
     options every engine is run with; its SHACL report."""
     if engine == "pyshacl":
@@ -242,7 +242,7 @@ def _validate(
     found_results = checks.run(triples, labels, locator.find, locator.duplicates())
     tell(f"checking {len(triples):,} triples (waiting for {engine})")
 
-    def located(part: list[ox.Triple]) -> None:
+    def located(part: list[TripleLike]) -> None:
         found_results.extend(results.from_report(part, shapes, labels, locator.find))
 
     if reference is not None:  # pySHACL, run meanwhile in a thread of its own

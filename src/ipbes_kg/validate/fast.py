@@ -38,7 +38,7 @@ from ipbes_kg.validate import core, results, sparql, turbo
 from ipbes_kg.validate.pool import Background, in_threads
 from ipbes_kg.validate.shapeterms import has_targets, materialized
 
-OnPart = Callable[[list[ox.Triple]], None]
+OnPart = Callable[[list[TripleLike]], None]
 
 
 def ntriples(triples: Sequence[TripleLike]) -> bytes:
@@ -77,16 +77,16 @@ class Fast:
                 finished=finished,
             )
 
-    def _part(self, i: int, answer: bytes) -> list[ox.Triple]:
+    def _part(self, i: int, answer: bytes) -> list[TripleLike]:
         """The report triples of the ``i``-th check (the Core checks, then the constraints)."""
         split = len(self.checks)
         if i < split:
             return core.results([self.checks[i]], [answer])
         return sparql.results([self.constraints[i - split]], [answer])
 
-    def _as_they_come(self, early: Background[list[bytes]], on_part: OnPart) -> list[ox.Triple]:
+    def _as_they_come(self, early: Background[list[bytes]], on_part: OnPart) -> list[TripleLike]:
         """The early answers read as each query ends, while the others still run."""
-        parts: dict[int, list[ox.Triple]] = {}
+        parts: dict[int, list[TripleLike]] = {}
         while len(parts) < len(self.checks) + len(self.constraints):
             try:
                 i, answer = self._finished.get(timeout=0.1)
@@ -111,7 +111,7 @@ class Fast:
 
     def report(
         self, triples: Sequence[TripleLike], on_part: OnPart = lambda part: None
-    ) -> list[ox.Triple]:
+    ) -> list[TripleLike]:
         """The SHACL report of ``triples`` (the strict parse of the files given at the start).
 
         Called from the thread that does the other Python work, once it is done: the answers
@@ -137,7 +137,7 @@ class Fast:
             data = ntriples(triples).decode("utf-8")
             engine_part = Background(lambda: turbo.report(data, rest))
         try:
-            set_part: list[ox.Triple] = []
+            set_part: list[TripleLike] = []
             if store is not None:
                 answers = self._answers(store)
                 set_part = [t for i, a in enumerate(answers) for t in self._part(i, a)]

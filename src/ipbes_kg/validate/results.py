@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 
 from ipbes_kg.rdf.names import bind_prefixes, curie
 from ipbes_kg.rdf.reader import rdflib_graph
-from ipbes_kg.rdf.terms import shown_literal
+from ipbes_kg.rdf.terms import PlainTriple, TripleLike, shown_literal
 
 SEVERITIES = {"info": 0, "warning": 1, "violation": 2}
 _IRI_IN_TEXT = re.compile(r"<?(https?://[^\s<>\"'{}|^`]+?)>?(?=[\s,;:)\]]|$)")
@@ -53,7 +53,7 @@ class Report:
     """
 
     results: list[Result]
-    report: list[ox.Triple]  # the SHACL report of the engine, as triples
+    report: list[TripleLike]  # the SHACL report of the engine, as triples
     files: list[Path] = field(default_factory=list)
     baseline: Path | None = None
     focus: set[str] | None = None  # the focus nodes reported (CURIEs) when a subset was given
@@ -129,7 +129,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Described = dict[Term, dict[str, list[Term]]]  # node -> predicate IRI -> its objects
 
 
-def describe(triples: Iterable[ox.Triple]) -> Described:
+def describe(triples: Iterable[TripleLike]) -> Described:
     """Each subject's properties, for reading a report without a triple store."""
     nodes: Described = {}
     for t in triples:
@@ -201,7 +201,7 @@ def locate(
     return where(focus.value, None, None)
 
 
-def _listed(part: list[ox.Triple]) -> tuple[set[Term], list[Term]]:
+def _listed(part: list[TripleLike]) -> tuple[set[Term], list[Term]]:
     """(its ``sh:ValidationReport`` nodes, the results they list) of a report, not those nested
     in a result's ``sh:detail``; of bare results (no report node): every ``sh:ValidationResult``."""
     typed = [t for t in part if t.predicate.value == _RDF_TYPE]
@@ -213,7 +213,7 @@ def _listed(part: list[ox.Triple]) -> tuple[set[Term], list[Term]]:
     return roots, [t.subject for t in typed if t.object == _RESULT_TYPE]
 
 
-def merge(*reports: list[ox.Triple]) -> list[ox.Triple]:
+def merge(*reports: list[TripleLike]) -> list[TripleLike]:
     """One SHACL report of the results of several (the engine's parts, constraints run apart).
 
     A part with a ``sh:ValidationReport`` contributes the results it lists; a part without one
@@ -221,22 +221,22 @@ def merge(*reports: list[ox.Triple]) -> list[ox.Triple]:
     """
     root = ox.BlankNode("report")
     listed: list[Term] = []
-    kept: list[ox.Triple] = []
+    kept: list[TripleLike] = []
     for part in reports:
         roots, results = _listed(part)
         listed += results
         kept += [t for t in part if t.subject not in roots]
     conforms = ox.Literal("false" if listed else "true", datatype=ox.NamedNode(_XSD_BOOLEAN))
     return [
-        ox.Triple(root, ox.NamedNode(_RDF_TYPE), _REPORT_TYPE),
-        ox.Triple(root, ox.NamedNode(f"{_SH}conforms"), conforms),
-        *(ox.Triple(root, ox.NamedNode(f"{_SH}result"), node) for node in listed),
+        PlainTriple(root, ox.NamedNode(_RDF_TYPE), _REPORT_TYPE),
+        PlainTriple(root, ox.NamedNode(f"{_SH}conforms"), conforms),
+        *(PlainTriple(root, ox.NamedNode(f"{_SH}result"), node) for node in listed),
         *kept,
     ]
 
 
 def from_report(
-    report: list[ox.Triple], shapes: Graph, labels: dict[str, str], where: WhereFinder
+    report: list[TripleLike], shapes: Graph, labels: dict[str, str], where: WhereFinder
 ) -> list[Result]:
     """The results of a SHACL report (not their sh:detail, which explains, not adds), or of
     bare results (a part of one)."""

@@ -17,7 +17,7 @@ import rdflib
 from rdflib import RDF, RDFS, BNode, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from ipbes_kg.rdf.terms import Term
+from ipbes_kg.rdf.terms import PlainTriple, Term
 from ipbes_kg.validate.pool import in_threads
 
 _SH = "http://www.w3.org/ns/shacl#"
@@ -84,7 +84,7 @@ def validation_result(
     value: Term | None = None,
     path: Term | None = None,
     constraint: ox.NamedNode | ox.BlankNode | None = None,
-) -> list[ox.Triple]:
+) -> list[PlainTriple]:
     """One sh:ValidationResult as pySHACL writes it (a fresh blank node): what both set-based
     evaluators add to the report."""
     result = ox.BlankNode()
@@ -94,8 +94,8 @@ def validation_result(
         *(("resultMessage", m) for m in messages),
         ("value", value), ("resultPath", path), ("sourceConstraint", constraint),
     ]  # fmt: skip
-    return [ox.Triple(result, _TYPE, _RESULT["ValidationResult"])] + [
-        ox.Triple(result, _RESULT[name], term) for name, term in fields if term is not None
+    return [PlainTriple(result, _TYPE, _RESULT["ValidationResult"])] + [
+        PlainTriple(result, _RESULT[name], term) for name, term in fields if term is not None
     ]
 
 

@@ -44,7 +44,7 @@ from rdflib import RDF, RDFS, Literal
 from rdflib.namespace import SH
 
 from ipbes_kg.query import sparql_text
-from ipbes_kg.rdf.terms import Term
+from ipbes_kg.rdf.terms import Term, TripleLike
 from ipbes_kg.validate.pool import fetching, in_threads, rows
 from ipbes_kg.validate.shapeterms import (
     Refused,
@@ -262,7 +262,7 @@ def _message(template: str, bindings: list[tuple[str, Term]]) -> str:
     return template
 
 
-def _results(constraint: Constraint, answer: bytes) -> Iterator[ox.Triple]:
+def _results(constraint: Constraint, answer: bytes) -> Iterator[TripleLike]:
     if constraint.deactivated:
         return
     seen = set()
@@ -287,7 +287,7 @@ def _results(constraint: Constraint, answer: bytes) -> Iterator[ox.Triple]:
 
 def evaluate(
     constraints: list[Constraint], data: ox.Store, *, workers: int | None = None
-) -> list[ox.Triple]:
+) -> list[TripleLike]:
     """SHACL report triples for every result: for each result a fresh blank node R with
     R a sh:ValidationResult; sh:focusNode; sh:resultPath (if any); sh:value; sh:resultMessage (one
     triple per message); sh:resultSeverity; sh:sourceConstraintComponent; sh:sourceShape;
@@ -307,6 +307,6 @@ def tasks(constraints: list[Constraint], data: ox.Store) -> list[Callable[[], li
     return [fetching(data, None if c.deactivated else c.query) for c in constraints]
 
 
-def results(constraints: list[Constraint], answers: list[bytes]) -> list[ox.Triple]:
+def results(constraints: list[Constraint], answers: list[bytes]) -> list[TripleLike]:
     """The SHACL report triples of the constraints, from the answers of their ``tasks``."""
     return [t for c, answer in zip(constraints, answers, strict=True) for t in _results(c, answer)]

@@ -27,9 +27,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ipbes_kg.rdf.reader import parse_bytes
+from ipbes_kg.rdf.terms import TripleLike
 
 
-def report(data: str, shapes: Graph) -> list[ox.Triple]:
+def report(data: str, shapes: Graph) -> list[TripleLike]:
     """The SHACL report triples of ``data`` (N-Triples text) against ``shapes``."""
     import pyshacl_turbo
 
@@ -51,4 +52,6 @@ def report(data: str, shapes: Graph) -> list[ox.Triple]:
         [],  # use_shapes: all
         [],  # namespaces
     )
-    return parse_bytes(str(text).encode("utf-8"), ox.RdfFormat.N_TRIPLES, "pyshacl-turbo's report")
+    return [
+        *parse_bytes(str(text).encode("utf-8"), ox.RdfFormat.N_TRIPLES, "pyshacl-turbo's report")
+    ]
