@@ -31,7 +31,7 @@ from ipbes_kg.errors import UserError
 from ipbes_kg.home import expand_paths
 from ipbes_kg.rdf.names import curie
 from ipbes_kg.rdf.reader import parse_bytes, rdflib_graph, read_default_graph
-from ipbes_kg.rdf.terms import TripleLike, value_of
+from ipbes_kg.rdf.terms import TripleLike
 from ipbes_kg.validate import checks, results
 from ipbes_kg.validate.fast import Fast
 from ipbes_kg.validate.locate import Locator
@@ -106,21 +106,6 @@ def _quiet(*names: str) -> Iterator[None]:
     finally:
         for logger, state in zip(loggers, states, strict=True):
             logger.disabled = state
-
-
-def english_labels(triples: Iterable[TripleLike]) -> dict[str, str]:
-    """Subject → its English label; the smallest if there are several (the same on every run)."""
-    labels: dict[str, str] = {}
-    for t in triples:
-        if (
-            t.predicate.value == RDFS_LABEL
-            and isinstance(t.object, ox.Literal)
-            and t.object.language == "en"
-        ):
-            subject, label = value_of(t.subject), t.object.value
-            if subject not in labels or label < labels[subject]:
-                labels[subject] = label
-    return labels
 
 
 def _pyshacl_report(triples: Sequence[TripleLike], shapes: Graph) -> list[TripleLike]:
@@ -238,8 +223,9 @@ def _validate(
     reference = None if fast else Background(lambda: _report(triples, shapes, engine))
     locator = Locator(files)
     locator.scan()
-    labels = english_labels(triples)
-    found_results = checks.run(triples, labels, locator.find, locator.duplicates())
+    indexed = checks.index(triples)
+    labels = indexed.english
+    found_results = checks.run(indexed, locator.find, locator.duplicates())
     tell(f"checking {len(triples):,} triples (waiting for {engine})")
 
     def located(part: list[TripleLike]) -> None:
