@@ -99,10 +99,9 @@ def read_quads(path: Path) -> list[ox.Quad]:
         raise UserError(f"{path}: file is empty; remove it or add triples")
     # A blank node needs "_:", "[" or "(" in the text; most files have none of them at all.
     maybe_blank = b"_:" in raw or b"[" in raw or b"(" in raw
+    blank = ox.BlankNode
     if maybe_blank and any(
-        isinstance(q.subject, ox.BlankNode)
-        or isinstance(q.object, ox.BlankNode)
-        or isinstance(q.graph_name, ox.BlankNode)
+        type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank
         for q in quads
     ):
         tag = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]
