@@ -71,18 +71,20 @@ class Fast:
     ) -> list[bytes]:
         needs = {s for c in self.checks for s in c.needs} | {c.focus for c in self.constraints}
         with materialized(store, needs):
+            # the SPARQL constraints first: the longest queries (×200: up to 2.5 s, a Core check
+            # under 0.9 s) started last would leave a core idle at the end
             return in_threads(
-                core.tasks(self.checks, store) + sparql.tasks(self.constraints, store),
+                sparql.tasks(self.constraints, store) + core.tasks(self.checks, store),
                 stop=self._stop,
                 finished=finished,
             )
 
     def _part(self, i: int, answer: bytes) -> list[TripleLike]:
-        """The report triples of the ``i``-th check (the Core checks, then the constraints)."""
-        split = len(self.checks)
+        """The report triples of the ``i``-th task (the constraints, then the Core checks)."""
+        split = len(self.constraints)
         if i < split:
-            return core.results([self.checks[i]], [answer])
-        return sparql.results([self.constraints[i - split]], [answer])
+            return sparql.results([self.constraints[i]], [answer])
+        return core.results([self.checks[i - split]], [answer])
 
     def _as_they_come(self, early: Background[list[bytes]], on_part: OnPart) -> list[TripleLike]:
         """The early answers read as each query ends, while the others still run."""
