@@ -289,13 +289,15 @@ def test_fmt_check_diff_prints_a_unified_diff(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _interrupted(cwd: Path, *args: str) -> tuple[int, bytes, str, float]:
-    """Run ``ipbes-kg ARGS`` with stderr on a pseudo-terminal and its progress display on at
-    once; send Ctrl-C when the display says the checks are running (not after a fixed sleep:
-    on a fast machine a sleep can outlast the whole validation and interrupt the report
-    instead). (exit code, stdout, the last line on the terminal, seconds from Ctrl-C to exit)."""
+def _on_a_terminal(
+    cwd: Path, *args: str, interrupt_at: bytes | None = None, **env: str
+) -> tuple[int, str, str, float | None]:
+    """(exit code, stdout, stderr, seconds from Ctrl-C to the exit) of ``ipbes-kg ARGS`` with
+    stderr on a pseudo-terminal. ``interrupt_at``: send Ctrl-C once stderr shows this text
+    (a phase of the progress display), not after a fixed sleep: on a fast machine a sleep can
+    outlast the whole validation and interrupt the report instead."""
     environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
-    environ["IPBES_KG_PROGRESS_AFTER"] = "0"
+    environ.update(env)
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "ipbes_kg", *args],
@@ -315,26 +317,36 @@ def _interrupted(cwd: Path, *args: str) -> tuple[int, bytes, str, float]:
             if not chunk:
                 break
             err += chunk
-            if sent is None and b"checking" in err:
+            if interrupt_at is not None and sent is None and interrupt_at in err:
                 process.send_signal(signal.SIGINT)
                 sent = time.monotonic()
         assert process.stdout is not None
         out = process.stdout.read()
-        code = process.wait(timeout=60)
-        ended = time.monotonic()
+        process.stdout.close()
+        code = process.wait(timeout=300)
+        took = time.monotonic() - sent if sent is not None else None
     finally:
         os.close(leader)
         if process.poll() is None:
             process.kill()
-    assert sent is not None, f"the checks were never shown running: {err!r}"
+    return code, out.decode("utf-8"), err.decode("utf-8"), took
+
+
+def _interrupted(cwd: Path, *args: str) -> tuple[int, str, str, float]:
+    """Ctrl-C to ``ipbes-kg ARGS`` once its progress display says the checks are running:
+    (exit code, stdout, the last line left on the terminal, seconds from Ctrl-C to the exit)."""
+    code, out, err, took = _on_a_terminal(
+        cwd, *args, interrupt_at=b"checking", IPBES_KG_PROGRESS_AFTER="0"
+    )
+    assert took is not None, f"the checks were never shown running: {err!r}"
     # the display's line is wiped (CR, erase line); what is left is the one-line error
-    last = err.decode("utf-8").replace("\r\n", "\n").split("\r\x1b[K")[-1]
-    return code, out, last.lstrip("\n"), ended - sent
+    last = err.replace("\r\n", "\n").split("\r\x1b[K")[-1]
+    return code, out, last.lstrip("\n"), took
 
 
 def test_ctrl_c_ends_a_validation_with_exit_130(checkout: Path) -> None:
     code, out, last, _ = _interrupted(checkout, "validate", "--engine", "pyshacl")
-    assert (code, out, last) == (130, b"", "error: interrupted\n")
+    assert (code, out, last) == (130, "", "error: interrupted\n")
 
 
 def test_ctrl_c_ends_a_turbo_validation_of_a_large_graph_at_once(checkout: Path) -> None:
@@ -350,42 +362,13 @@ def test_ctrl_c_ends_a_turbo_validation_of_a_large_graph_at_once(checkout: Path)
                 )
                 (checkout / "data" / f"copy{k}-{path.name}").write_text(moved, encoding="utf-8")
     code, out, last, took = _interrupted(checkout, "validate", "--no-baseline")
-    assert (code, out, last) == (130, b"", "error: interrupted\n")
+    assert (code, out, last) == (130, "", "error: interrupted\n")
     assert took < 1.5, f"exit {took:.1f} s after Ctrl-C"
-
-
-def _on_a_terminal(cwd: Path, *args: str, **env: str) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of ``ipbes-kg ARGS`` with stderr on a pseudo-terminal."""
-    environ = {k: v for k, v in os.environ.items() if k != "IPBES_KG_HOME"}
-    environ.update(env)
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ipbes_kg", *args],
-        cwd=cwd,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-    )
-    os.close(follower)
-    err = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:  # Linux: EIO once the child has closed the terminal
-            break
-        if not chunk:
-            break
-        err += chunk
-    os.close(leader)
-    assert process.stdout is not None
-    out = process.stdout.read()
-    process.stdout.close()
-    return process.wait(timeout=300), out.decode("utf-8"), err.decode("utf-8")
 
 
 def test_progress_is_drawn_on_a_terminal_and_wiped_before_the_report(checkout: Path) -> None:
     plain = cli(checkout, "validate", IPBES_KG_PROGRESS_AFTER="0")
-    code, out, err = _on_a_terminal(checkout, "validate", IPBES_KG_PROGRESS_AFTER="0")
+    code, out, err, _ = _on_a_terminal(checkout, "validate", IPBES_KG_PROGRESS_AFTER="0")
     assert (code, out) == (plain.returncode, plain.stdout)
     drawn = [part for part in err.split("\r\x1b[K") if part]
     assert drawn, "no progress line was drawn"
