@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # rdflib's SPARQL engine costs ~0.16 s to import; only pySHAC
 
 T = TypeVar("T")
 ENGINES = ("turbo", "pyshacl")
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 class _PreparedQueryGraph(Graph):
