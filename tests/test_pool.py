@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+
 import pyoxigraph as ox
+import pytest
 
 from ipbes_kg.validate.pool import fetch, fetching, in_threads, rows
 
@@ -71,3 +75,24 @@ def test_json_results_keep_valid_labels_and_mend_virtuoso_ids() -> None:
             "c": ox.Literal("7", datatype=ox.NamedNode(EX + "t")),
         }
     ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_in_threads_reports_each_task_as_it_ends_and_raises_the_first_error(workers: int) -> None:
+    finished: queue.SimpleQueue[tuple[int, list[int]]] = queue.SimpleQueue()
+    assert in_threads([lambda n=n: [n, n] for n in range(5)], workers, finished=finished) == [
+        0, 0, 1, 1, 2, 2, 3, 3, 4, 4,
+    ]  # fmt: skip
+    told = sorted(finished.get_nowait() for _ in range(5))
+    assert told == [(n, [n, n]) for n in range(5)] and finished.empty()
+
+    def broken() -> list[int]:
+        raise ValueError("broken")
+
+    with pytest.raises(ValueError, match="broken"):
+        in_threads([broken], workers)
+    stop = threading.Event()
+    stop.set()
+    ran: list[int] = []
+    assert in_threads([lambda: ran.append(1) or [1]] * 3, workers, stop=stop) == []
+    assert ran == []

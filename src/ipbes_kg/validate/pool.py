@@ -63,14 +63,6 @@ def in_threads(
     thread that does not wait for all of them."""
     count = min(len(tasks), workers or os.cpu_count() or 1)
     parts: list[list[T]] = [[] for _ in tasks]
-    if count <= 1:
-        for i, task in enumerate(tasks):
-            if stop and stop.is_set():
-                break
-            parts[i] = task()
-            if finished is not None:
-                finished.put((i, parts[i]))
-        return [item for part in parts for item in part]
     errors: list[BaseException] = []
     todo = iter(range(len(tasks)))
     lock = threading.Lock()
@@ -89,11 +81,14 @@ def in_threads(
             if finished is not None:
                 finished.put((i, parts[i]))
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    if count <= 1:  # in this thread
+        work()
+    else:
+        threads = [threading.Thread(target=work, daemon=True) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     if errors:
         raise errors[0]
     return [item for part in parts for item in part]
