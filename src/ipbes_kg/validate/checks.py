@@ -91,20 +91,16 @@ def index(triples: Iterable[TripleLike]) -> Index:
             subjects.add(subject)
         if predicate not in used:
             used[predicate] = (subject, predicate)
+        if predicate == RDF_TYPE and subject.startswith(IPBES):
+            found.declared.add(subject)
         if type(obj) is named_node:
             iri = obj.value
             if iri not in used:
                 used[iri] = (subject, predicate)
             if iri.startswith(_PROJECT):
                 references.append((subject, predicate, iri))
-            if predicate == RDF_TYPE:
-                if subject.startswith(IPBES):
-                    found.declared.add(subject)
-                if kind is named_node and subject.startswith(ID):
-                    found.classes[subject].add(iri)
-        elif predicate == RDF_TYPE:
-            if subject.startswith(IPBES):
-                found.declared.add(subject)
+            if predicate == RDF_TYPE and kind is named_node and subject.startswith(ID):
+                found.classes[subject].add(iri)
         elif predicate == RDFS_LABEL and type(obj) is literal:
             label, language = obj.value, obj.language
             if language == "en" and (subject not in english or label < english[subject]):
